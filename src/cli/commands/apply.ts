@@ -1,0 +1,154 @@
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { type ApplyReport, execute, type GroupResult } from "../../apply/apply.js";
+import { ConfigError, ExitError, UnsafePlanError, UsageError } from "../../errors.js";
+import { log } from "../../logger.js";
+import { validator } from "../../manifest/schema.js";
+import { hasChanges, type Plan } from "../../plan/change.js";
+import { peopleList } from "../../plan/render/people.js";
+import { renderText } from "../../plan/render/text.js";
+import { connect } from "../../wawp/connect.js";
+import type { Output } from "../output.js";
+import { computePlan } from "./plan.js";
+
+export interface ApplyOptions {
+  planFile?: string;
+  dir: string;
+  autoApprove?: boolean;
+  force?: boolean;
+  group?: string[];
+  /** tests answer the prompt */
+  confirm?: () => Promise<string>;
+  stdinIsTTY?: boolean;
+}
+
+export function readSavedPlan(file: string): Plan {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`${file}: not a saved plan (${(e as Error).message.split("\n")[0]})`);
+  }
+  const v = validator("plan");
+  if (!v(data)) {
+    const first = v.errors?.[0];
+    throw new ConfigError(
+      `${file}: not a wagroups plan (${first?.instancePath || "/"} ${first?.message ?? "invalid"})`,
+    );
+  }
+  return data as Plan;
+}
+
+export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void> {
+  const saved = opts.planFile ? readSavedPlan(opts.planFile) : undefined;
+  const dir = saved?.dir && opts.dir === "groups" ? saved.dir : opts.dir;
+  const targets =
+    opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
+  const conn = connect({ notice: (l) => io.err(`${l}\n`) });
+  try {
+    const fresh = await computePlan(dir, conn, io, targets);
+    let plan = fresh.plan;
+    const skipped: GroupResult[] = [];
+    if (saved) {
+      // apply what was reviewed, but only where the live group is still what it was
+      const now = new Map(fresh.plan.groups.map((g) => [g.serial, g]));
+      const groups = [];
+      for (const g of saved.groups) {
+        if (!g.changes.length) continue;
+        const cur = now.get(g.serial);
+        const stale =
+          !cur || cur.fingerprint !== g.fingerprint || (g.action === "create" && cur.action !== "create");
+        if (stale)
+          skipped.push({
+            serial: g.serial,
+            status: "skipped",
+            notes: ["the live group changed since the plan was made; run plan again"],
+            invited: [],
+            writes: 0,
+          });
+        else groups.push(g);
+      }
+      plan = { ...saved, groups, unsafe: saved.unsafe, warnings: saved.warnings };
+    }
+    if (!hasChanges(plan) && !skipped.length) {
+      io.out("No changes. The live groups match the manifests.\n");
+      return;
+    }
+    io.out(renderText(plan, { color: io.color }));
+    if (plan.unsafe.length && !opts.force) throw new UnsafePlanError(plan.unsafe);
+    if (!opts.autoApprove) {
+      const tty = opts.stdinIsTTY ?? !!process.stdin.isTTY;
+      if (!tty && !opts.confirm)
+        throw new UsageError("apply asks for confirmation and stdin is not a terminal; pass --auto-approve");
+      const answer = await (opts.confirm ?? ask)();
+      if (answer.trim() !== "yes") throw new ExitError(1, "apply cancelled: only 'yes' approves");
+    }
+    const started = Date.now();
+    let lastTick = started;
+    const report = await execute(plan, {
+      reader: conn.client,
+      mutator: conn.client,
+      config: fresh.desired.config,
+      desired: new Map(fresh.desired.groups.map((d) => [d.serial, d])),
+      live: fresh.live.groups,
+      ...(fresh.live.labelIds ? { labelIds: fresh.live.labelIds } : {}),
+      onGroup: (r, done, total) => {
+        if (io.isTTY || total <= 50 || Date.now() - lastTick > 30_000 || done === total) {
+          lastTick = Date.now();
+          io.err(`${progressLine(r)}  [${done}/${total}]\n`);
+        }
+      },
+    });
+    report.groups.push(...skipped);
+    if (skipped.length) report.incomplete = true;
+    io.out(summarize(report, plan, Date.now() - started));
+    if (report.incomplete) throw new ExitError(3, "apply left work undone; run it again later");
+  } finally {
+    await conn.finish();
+  }
+}
+
+async function ask(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question("\nDo you want to apply these changes? Only 'yes' will be accepted: ");
+  } finally {
+    rl.close();
+  }
+}
+
+const mark: Record<GroupResult["status"], string> = {
+  done: "✓",
+  deferred: "…",
+  failed: "✗",
+  skipped: "↷",
+  unchanged: "=",
+};
+
+function progressLine(r: GroupResult): string {
+  return `${mark[r.status]} ${r.serial} ${r.status}${r.writes ? ` (${r.writes} write${r.writes === 1 ? "" : "s"})` : ""}${r.notes.length ? `: ${r.notes[0]}` : ""}`;
+}
+
+export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): string {
+  const by = (s: GroupResult["status"]) => report.groups.filter((g) => g.status === s);
+  const lines = [""];
+  lines.push(
+    `Apply: ${by("done").length} done, ${by("deferred").length} deferred, ${by("failed").length} failed, ${by("skipped").length} skipped; ${report.writes} write(s) in ${(elapsedMs / 1000).toFixed(1)}s`,
+  );
+  for (const g of by("deferred"))
+    lines.push(
+      `  … ${g.serial}: ${g.notes.join("; ")}${g.retryAt ? ` (run again after ${new Date(g.retryAt).toISOString()})` : ""}`,
+    );
+  for (const g of [...by("failed"), ...by("skipped")])
+    for (const n of g.notes) lines.push(`  ✗ ${g.serial}: ${n}`);
+  for (const g of by("done")) for (const n of g.notes) lines.push(`  ! ${g.serial}: ${n}`);
+  const invited = report.groups.flatMap((g) => g.invited.map((j) => ({ g, j })));
+  if (invited.length) {
+    lines.push(
+      `Pending invites (sent the group's link; they show as pending until they join): ${invited.length}`,
+    );
+    for (const { g, j } of invited) lines.push(`  ${g.serial}: ${peopleList([j], plan.aliases, false)}`);
+  }
+  log().info({ writes: report.writes }, "apply finished");
+  return `${lines.join("\n")}\n`;
+}

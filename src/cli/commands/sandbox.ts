@@ -1,0 +1,71 @@
+import { existsSync, rmSync } from "node:fs";
+import { UsageError } from "../../errors.js";
+import { addSecret } from "../../redact.js";
+import { parseFaults } from "../../sandbox/faults.js";
+import { Sandbox } from "../../sandbox/sandbox.js";
+import { seedState } from "../../sandbox/seed.js";
+import { serveSandbox } from "../../sandbox/server.js";
+import type { Engine } from "../../sandbox/state.js";
+import { loadState, saveState, stateFile } from "../../sandbox/store.js";
+import type { Output } from "../output.js";
+
+export interface ServeOptions {
+  port: string;
+  state?: string;
+  faults?: string;
+  instance: string;
+  token: string;
+  engine?: string;
+}
+
+/** Serve until SIGINT/SIGTERM; the first stdout line is the base URL. */
+export async function serveCommand(opts: ServeOptions, io: Output): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0 to 65535 (got "${opts.port}")`);
+  const state = opts.state ? loadState(opts.state) : seedState();
+  if (opts.engine) {
+    if (!["noweb", "webjs", "gows"].includes(opts.engine))
+      throw new UsageError(`--engine must be noweb, webjs or gows (got "${opts.engine}")`);
+    state.engine = opts.engine as Engine;
+  }
+  addSecret(opts.token);
+  const sandbox = new Sandbox(state, {
+    instanceId: opts.instance,
+    token: opts.token,
+    faults: parseFaults(opts.faults),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const persist = () => {
+    if (opts.state) saveState(opts.state, sandbox.state);
+  };
+  const running = await serveSandbox(sandbox, {
+    port,
+    onChange: () => {
+      // batch writes: a busy apply changes the state many times a second
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        persist();
+      }, 200);
+    },
+  });
+  io.out(`${running.baseUrl}\n`);
+  io.err(
+    `wagroups sandbox: serving the Wawp API at ${running.baseUrl} (instance "${opts.instance}"); Ctrl-C stops\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  if (timer) clearTimeout(timer);
+  persist();
+  await running.close();
+}
+
+export async function resetCommand(opts: { state?: string }, io: Output): Promise<void> {
+  const file = opts.state ?? stateFile();
+  if (existsSync(file)) rmSync(file);
+  saveState(file, seedState());
+  io.out(`Reset the sandbox to its seed (${file}).\n`);
+}

@@ -1,0 +1,33 @@
+import { ExitError, formatLocated } from "../../errors.js";
+import { type LoadResult, loadFleet } from "../../manifest/load.js";
+import type { Output } from "../output.js";
+
+export interface ValidateOptions {
+  dir: string;
+}
+
+/** Print every problem as `file:line:col  message`; exit 1 if there is any. */
+export async function validateCommand(opts: ValidateOptions, io: Output): Promise<void> {
+  const result = loadOrExit(opts.dir, io);
+  const people = new Set(result.desired.groups.flatMap((g) => [...g.admins, ...g.members].map((p) => p.jid)))
+    .size;
+  io.out(
+    `${result.files} manifest(s) valid: ${result.desired.groups.length} group(s), ${people} distinct people.\n`,
+  );
+}
+
+/** Load the fleet; on any problem print them all and stop with exit 1. */
+export function loadOrExit(dir: string, io: Output): LoadResult {
+  const result = loadFleet(dir);
+  if (result.problems.length) {
+    const sorted = [...result.problems].sort((a, b) =>
+      a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
+    );
+    for (const p of sorted) io.err(`${formatLocated(p)}\n`);
+    throw new ExitError(
+      1,
+      `${sorted.length} problem(s) in ${new Set(sorted.map((p) => p.file)).size} file(s)`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,94 @@
+// The command line: commander declares, the commands (loaded lazily, so --help stays fast) do.
+import { Command, Option } from "commander";
+import { createLogger } from "../logger.js";
+import { type Output, processOutput } from "./output.js";
+
+export interface GlobalOptions {
+  logLevel: string;
+  color: boolean;
+  jsonLogs: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+export function buildProgram(
+  ioFactory: (g: GlobalOptions) => Output = (g) => processOutput(!g.color),
+): Command {
+  const program = new Command("wagroups")
+    .description("WhatsApp groups as code: plan and apply YAML manifests through the Wawp API")
+    .version("0.1.0")
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .choices(["trace", "debug", "info", "warn", "error", "silent"])
+        .default("warn"),
+    )
+    .option("--no-color", "no colour in the output (NO_COLOR is honoured too)")
+    .option("--json-logs", "logs as JSON lines on stderr", false)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  let io: Output | undefined;
+  const ctx = () => {
+    const g = program.opts<GlobalOptions>();
+    io ??= ioFactory(g);
+    return io;
+  };
+  program.hook("preAction", () => {
+    const g = program.opts<GlobalOptions>();
+    createLogger({ level: g.logLevel, json: g.jsonLogs, color: g.color && !process.env.NO_COLOR });
+  });
+
+  program
+    .command("validate")
+    .description("load and check every manifest; no network")
+    .option("--dir <dir>", "manifest directory", "groups")
+    .action(async (o) => (await import("./commands/validate.js")).validateCommand(o, ctx()));
+
+  program
+    .command("plan")
+    .description("read the live groups and print the changes apply would make")
+    .option("--dir <dir>", "manifest directory", "groups")
+    .option("--format <format>", "text, json or markdown", "text")
+    .option("--out <file>", "also save the plan as JSON, for `wagroups apply <file>`")
+    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are")
+    .option("--group <serial...>", "plan only these groups (repeatable or comma-separated)", collect)
+    .action(async (o) => {
+      const m = await import("./commands/plan.js");
+      await m.planCommand({ ...o, format: m.checkFormat(o.format) }, ctx());
+    });
+
+  program
+    .command("apply")
+    .description("plan (or load a saved plan), confirm, and apply, throttled")
+    .argument("[plan]", "a plan saved with `plan --out`")
+    .option("--dir <dir>", "manifest directory", "groups")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--force", "apply even a plan marked unsafe")
+    .option("--group <serial...>", "apply only these groups", collect)
+    .action(async (file, o) =>
+      (await import("./commands/apply.js")).applyCommand({ ...o, planFile: file }, ctx()),
+    );
+
+  const sandbox = program.command("sandbox").description("the built-in Wawp simulator");
+  sandbox
+    .command("serve")
+    .description("serve the simulator over HTTP on 127.0.0.1; prints its base URL first")
+    .option("--port <n>", "port (0 picks a free one)", "0")
+    .option("--state <file>", "keep the state in this file (created from the seed)")
+    .option("--faults <spec>", "inject faults, e.g. error=0.1,lost=0.05,429=0.1,latency=10-50,seed=7")
+    .option("--instance <id>", "the instance ID it accepts", "sandbox")
+    .option("--token <token>", "the access token it accepts", "sandbox")
+    .option("--engine <engine>", "answer in the shape of noweb, webjs or gows")
+    .action(async (o) => (await import("./commands/sandbox.js")).serveCommand(o, ctx()));
+  sandbox
+    .command("reset")
+    .description("reset the local sandbox (.wagroups/sandbox.json) to its seed")
+    .option("--state <file>", "the state file")
+    .action(async (o) => (await import("./commands/sandbox.js")).resetCommand(o, ctx()));
+  return program;
+}

@@ -1,0 +1,46 @@
+// WhatsApp IDs. Every person is compared as `<digits>@c.us`; `@s.whatsapp.net` is the same person.
+
+export const isGroupJid = (id: string): boolean => id.endsWith("@g.us");
+export const isLid = (id: string): boolean => id.endsWith("@lid");
+
+/** `14155550101@s.whatsapp.net` / `14155550101:12@c.us` / `+1 415…` -> `14155550101@c.us`; a `@lid` stays as it is. */
+export function personJid(id: string): string {
+  const at = id.indexOf("@");
+  const server = at >= 0 ? id.slice(at + 1) : "c.us";
+  if (server === "lid" || server === "g.us") return id;
+  let user = at >= 0 ? id.slice(0, at) : id;
+  const colon = user.indexOf(":"); // device suffix
+  if (colon >= 0) user = user.slice(0, colon);
+  return `${user.replace(/\D/g, "")}@c.us`;
+}
+
+export const digitsOf = (jid: string): string => jid.split("@")[0] ?? jid;
+
+/** "+1 415 ••• ••02": enough to recognise a number, not enough to call it. */
+export function maskJid(jid: string): string {
+  if (isLid(jid)) return `lid:••••${jid.slice(Math.max(0, jid.indexOf("@") - 2), jid.indexOf("@"))}`;
+  const d = jid.split("@")[0] ?? "";
+  if (d.length < 7) return "+••••";
+  const cc = countryCodeLength(d);
+  const country = d.slice(0, cc);
+  const rest = d.slice(cc);
+  const head = rest.slice(0, 3);
+  const tail = rest.slice(-2);
+  const hidden = rest.length - head.length - tail.length;
+  const dots = "•".repeat(Math.max(0, hidden));
+  const mid = dots.length > 3 ? `${dots.slice(0, 3)} ${dots.slice(3)}` : dots;
+  return `+${country} ${head} ${mid}${tail}`.replace(/ {2,}/g, " ");
+}
+
+// Country calling codes are prefix-free; the 1- and 2-digit ones are listed, everything else is 3.
+const CC1 = new Set(["1", "7"]);
+const CC2 = new Set(
+  "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split(
+    " ",
+  ),
+);
+function countryCodeLength(d: string): number {
+  if (CC1.has(d.slice(0, 1))) return 1;
+  if (CC2.has(d.slice(0, 2))) return 2;
+  return 3;
+}

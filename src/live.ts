@@ -1,0 +1,91 @@
+// The live state as the reconciler sees it, whatever engine answered, and the narrow interfaces the
+// core uses to read and change it. The Wawp HTTP client and the sandbox both implement them.
+import type { SettingKey, Settings } from "./manifest/types.js";
+
+export type Role = "member" | "admin" | "superadmin";
+
+export interface LiveParticipant {
+  /** `<digits>@c.us`, or the `@lid` itself when no phone number is known for it */
+  jid: string;
+  role: Role;
+  /** the privacy ID, when the engine gave one */
+  lid?: string;
+}
+
+export interface LiveGroup {
+  id: string;
+  subject: string;
+  /** undefined: the engine did not say */
+  description?: string;
+  /** creator (`@c.us`), when known */
+  owner?: string;
+  /** creation time, Unix seconds */
+  creation?: number;
+  /** a key is absent when the engine did not report that setting */
+  settings: Partial<Settings>;
+  /** undefined when the listing carried no participants */
+  participants?: LiveParticipant[];
+  size?: number;
+  /** filled by the reader only when a manifest declares an icon */
+  picture?: { url: string | null; sha256?: string };
+  /** labels on the group chat, filled only when a manifest declares labels */
+  labels?: string[];
+  /** person jid -> Unix seconds of the newest invite we sent them for this group */
+  invitesSent?: Record<string, number>;
+  /** filled for retired groups with a farewell */
+  farewellSent?: boolean;
+}
+
+export interface Live {
+  groups: LiveGroup[];
+  /** label name -> id, when labels were read */
+  labelIds?: Record<string, string>;
+}
+
+export interface AddOutcome {
+  jid: string;
+  /** 200 added, 403 privacy, 408 left recently, 409 already in, 417 community, 419 full, 404 not on WhatsApp */
+  code: number;
+  message?: string;
+  /** the engine already sent the person its own invite */
+  inviteSent?: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  timestamp: number;
+  fromMe: boolean;
+  body: string;
+}
+
+export interface LiveReader {
+  listGroups(): Promise<LiveGroup[]>;
+  getGroup(id: string): Promise<LiveGroup>;
+  getParticipants(id: string): Promise<LiveParticipant[]>;
+  getSetting<K extends SettingKey>(id: string, key: K): Promise<Settings[K]>;
+  getPicture(id: string): Promise<{ url: string | null }>;
+  download(url: string): Promise<Uint8Array>;
+  getInviteCode(id: string): Promise<string>;
+  recentMessages(chatId: string, limit: number): Promise<ChatMessage[]>;
+  listLabels(): Promise<{ id: string; name: string }[]>;
+  chatLabels(chatId: string): Promise<{ id: string; name: string }[]>;
+}
+
+export interface Mutator {
+  createGroup(subject: string, participants: string[]): Promise<{ id: string; outcomes: AddOutcome[] }>;
+  setSubject(id: string, subject: string): Promise<void>;
+  setDescription(id: string, description: string): Promise<void>;
+  setPicture(id: string, file: { data: string; mimetype: string; filename: string }): Promise<void>;
+  deletePicture(id: string): Promise<void>;
+  setSetting<K extends SettingKey>(id: string, key: K, value: Settings[K]): Promise<void>;
+  addParticipants(id: string, jids: string[]): Promise<AddOutcome[]>;
+  removeParticipants(id: string, jids: string[]): Promise<void>;
+  promote(id: string, jids: string[]): Promise<void>;
+  demote(id: string, jids: string[]): Promise<void>;
+  leave(id: string): Promise<void>;
+  deleteGroup(id: string): Promise<void>;
+  sendText(chatId: string, message: string): Promise<void>;
+  assignLabel(labelId: string, chatId: string): Promise<void>;
+}
+
+export type Wawp = LiveReader & Mutator;

@@ -1,0 +1,160 @@
+// The JSON Schemas in schemas/ are the source of truth; ajv compiles them once per process.
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { Located } from "../errors.js";
+import { locate, type ParsedYaml } from "./yaml.js";
+
+export const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
+
+export type SchemaName = "group" | "config" | "people" | "plan";
+
+const compiled = new Map<SchemaName, ValidateFunction>();
+let ajv: Ajv2020 | undefined;
+
+export function readSchema(name: SchemaName): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), "utf8")) as Record<
+    string,
+    unknown
+  >;
+}
+
+export function validator(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    ajv ??= new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
+    v = ajv.compile(readSchema(name));
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** Check `p.value` against a schema; every error comes back located at its YAML node. */
+export function checkSchema(name: SchemaName, p: ParsedYaml): Located[] {
+  const v = validator(name);
+  if (v(p.value)) return [];
+  const errors = (v.errors ?? []).filter((e) => !isNoise(e));
+  const seen = new Set<string>();
+  const out: Located[] = [];
+  for (const e of errors) {
+    const loc = toLocated(p, e);
+    const key = `${loc.line}:${loc.column}:${loc.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(loc);
+    }
+  }
+  return out;
+}
+
+// oneOf reports both branches and a summary; the branch errors say more.
+const isNoise = (e: ErrorObject): boolean => e.keyword === "oneOf" || e.keyword === "if";
+
+function pathOf(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function dotted(path: (string | number)[]): string {
+  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i ? `.${s}` : s)).join("") || "the document";
+}
+
+function toLocated(p: ParsedYaml, e: ErrorObject): Located {
+  const path = pathOf(e.instancePath);
+  const where = dotted(path);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      const allowed = Object.keys(
+        ((e.parentSchema as Record<string, unknown>)?.properties as Record<string, unknown>) ?? {},
+      ).filter((k) => k !== "$schema");
+      const hint = closest(extra, allowed);
+      const inside = path.length ? ` in ${where}` : "";
+      return locate(
+        p,
+        [...path, extra],
+        `unknown key "${extra}"${inside}${hint ? ` (did you mean "${hint}"?)` : ""}`,
+        {
+          key: true,
+        },
+      );
+    }
+    case "required":
+      return locate(
+        p,
+        path,
+        `missing required key "${String(params.missingProperty)}"${path.length ? ` in ${where}` : ""}`,
+      );
+    case "enum":
+      return locate(
+        p,
+        path,
+        `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(valueAt(p.value, path))})`,
+      );
+    case "type":
+      return locate(
+        p,
+        path,
+        `${where} must be ${article(String(params.type))} (got ${describe(valueAt(p.value, path))})`,
+      );
+    case "pattern":
+      return locate(
+        p,
+        path,
+        `${where} ${JSON.stringify(valueAt(p.value, path))} does not match ${String(params.pattern)}`,
+      );
+    case "propertyNames":
+      return locate(p, path, `${where} has an invalid key: ${e.message ?? ""}`);
+    default:
+      return locate(p, path, `${where} ${e.message ?? "is invalid"}`);
+  }
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let v = root;
+  for (const s of path) v = v == null ? undefined : (v as Record<string | number, unknown>)[s];
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v).slice(0, 40)}`;
+}
+
+function article(t: string): string {
+  const name = t === "array" ? "list" : t === "object" ? "mapping" : t;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function closest(word: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const o of options) {
+    const d = distance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

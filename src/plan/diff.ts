@@ -1,0 +1,250 @@
+// One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
+import type { LiveGroup } from "../live.js";
+import { MAX_PARTICIPANTS } from "../manifest/load.js";
+import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
+import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
+import { fingerprint } from "./fingerprint.js";
+
+/** What WhatsApp gives a new group; a create plans a setting change only where the manifest differs. */
+export const CREATE_DEFAULTS: Settings = {
+  sendMessages: "all",
+  editInfo: "all",
+  addMembers: "all",
+  approveJoins: false,
+};
+
+export interface DiffContext {
+  config: Config;
+  /** Unix seconds */
+  now: number;
+  warn(w: Warning): void;
+  /** label name -> id, when known */
+  labelIds?: Record<string, string>;
+}
+
+export function diffGroup(d: DesiredGroup, live: LiveGroup | undefined, ctx: DiffContext): GroupPlan {
+  const base = {
+    serial: d.serial,
+    file: d.file,
+    subject: live?.subject ?? d.subject,
+    pending: [] as string[],
+  };
+  if (d.retired) {
+    if (!live) return { ...base, action: "none", changes: [] };
+    const changes: Change[] = [];
+    if (d.farewell && !live.farewellSent) changes.push({ kind: "farewell", message: d.farewell });
+    changes.push({ kind: "leave" }, { kind: "delete" });
+    return { ...base, groupId: live.id, action: "retire", changes, fingerprint: fingerprint(live) };
+  }
+  if (!live) return { ...base, subject: d.subject, action: "create", changes: createChanges(d, ctx) };
+  return updateGroup(d, live, ctx, base);
+}
+
+function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
+  const people = [...d.admins, ...d.members].map((p) => p.jid);
+  const changes: Change[] = [{ kind: "create", subject: d.subject, participants: people }];
+  if (d.description) changes.push({ kind: "setDescription", to: d.description });
+  if (d.icon)
+    changes.push({
+      kind: "setIcon",
+      from: null,
+      to: d.icon.sha256,
+      path: d.icon.path,
+      mimetype: d.icon.mimetype,
+    });
+  for (const key of SETTING_KEYS)
+    if (d.settings[key] !== CREATE_DEFAULTS[key])
+      changes.push({ kind: "setSetting", setting: key, from: CREATE_DEFAULTS[key], to: d.settings[key] });
+  if (d.admins.length) changes.push({ kind: "promote", participants: d.admins.map((p) => p.jid) });
+  const labels = knownLabels(d, [], ctx);
+  if (labels.length) changes.push({ kind: "addLabels", labels });
+  return changes;
+}
+
+function knownLabels(d: DesiredGroup, have: string[], ctx: DiffContext): string[] {
+  const want = d.labels.filter((l) => !have.includes(l));
+  if (!ctx.labelIds) return want;
+  const unknown = want.filter((l) => !(l in ctx.labelIds!));
+  if (unknown.length)
+    ctx.warn({
+      code: "unknown-label",
+      serial: d.serial,
+      message: `label(s) ${unknown.map((l) => `"${l}"`).join(", ")} do not exist on this WhatsApp Business account; create them in the app`,
+    });
+  return want.filter((l) => l in ctx.labelIds!);
+}
+
+function updateGroup(
+  d: DesiredGroup,
+  live: LiveGroup,
+  ctx: DiffContext,
+  base: Pick<GroupPlan, "serial" | "file" | "subject" | "pending">,
+): GroupPlan {
+  const { config } = ctx;
+  const self = config.self;
+  const plan: GroupPlan = {
+    ...base,
+    groupId: live.id,
+    action: "update",
+    changes: [],
+    fingerprint: fingerprint(live),
+  };
+  const participants = live.participants ?? [];
+  const selfRole = self ? participants.find((p) => p.jid === self)?.role : undefined;
+  if (self && selfRole === "member") {
+    plan.action = "none";
+    plan.blocked = "the instance is not an admin of this group; make it an admin to manage the group";
+    return plan;
+  }
+  const changes: Change[] = [];
+  if (live.subject !== d.subject) changes.push({ kind: "setSubject", from: live.subject, to: d.subject });
+  if (d.description !== undefined && (live.description ?? "") !== d.description)
+    changes.push({
+      kind: "setDescription",
+      ...(live.description !== undefined ? { from: live.description } : {}),
+      to: d.description,
+    });
+  if (d.icon && live.picture?.sha256 !== d.icon.sha256)
+    changes.push({
+      kind: "setIcon",
+      from: live.picture?.sha256 ?? null,
+      to: d.icon.sha256,
+      path: d.icon.path,
+      mimetype: d.icon.mimetype,
+    });
+  for (const key of SETTING_KEYS) {
+    const have = live.settings[key];
+    if (have === undefined) {
+      ctx.warn({
+        code: "unknown-setting",
+        serial: d.serial,
+        message: `the engine did not report ${key}; it was not compared`,
+      });
+      continue;
+    }
+    if (have !== d.settings[key])
+      changes.push({ kind: "setSetting", setting: key, from: have, to: d.settings[key] });
+  }
+
+  // participants
+  const present = new Map(participants.map((p) => [p.jid, p]));
+  const wantAdmin = new Set(d.admins.map((p) => p.jid));
+  const wantMember = new Set(d.members.map((p) => p.jid));
+  const protectedJids = new Set([self, live.owner].filter((j): j is string => !!j));
+  const cooldown = config.invites.cooldownDays * 86_400;
+  const add: string[] = [];
+  const invite: string[] = [];
+  for (const jid of [...wantAdmin, ...wantMember]) {
+    if (present.has(jid)) continue;
+    const sent = live.invitesSent?.[jid];
+    if (sent !== undefined && ctx.now - sent < cooldown) plan.pending.push(jid);
+    else if (sent !== undefined && config.invites.fallback)
+      invite.push(jid); // refused before: adding again is a wasted write
+    else add.push(jid);
+  }
+  const promote = [...wantAdmin].filter((j) => present.get(j)?.role === "member");
+  const demote: string[] = [];
+  for (const jid of wantMember) {
+    const p = present.get(jid);
+    if (!p || p.role === "member") continue;
+    if (protectedJids.has(jid) || p.role === "superadmin") {
+      ctx.warn({
+        code: "creator-kept",
+        serial: d.serial,
+        message: `${jid} created the group and stays an admin (WhatsApp does not allow demoting the creator)`,
+      });
+      continue;
+    }
+    demote.push(jid);
+  }
+  const remove: string[] = [];
+  const unresolved: string[] = [];
+  for (const p of participants) {
+    if (wantAdmin.has(p.jid) || wantMember.has(p.jid) || p.jid === self) continue;
+    if (p.jid === live.owner || p.role === "superadmin") {
+      if (d.removeUnlisted)
+        ctx.warn({
+          code: "creator-kept",
+          serial: d.serial,
+          message: `the group's creator ${p.jid} is not listed; WhatsApp does not allow removing the creator`,
+        });
+      continue;
+    }
+    if (p.jid.endsWith("@lid")) {
+      unresolved.push(p.jid);
+      continue;
+    }
+    if (d.removeUnlisted) remove.push(p.jid);
+  }
+  if (unresolved.length)
+    ctx.warn({
+      code: "unresolved-lid",
+      serial: d.serial,
+      message: `${unresolved.length} participant(s) known only by a privacy ID (${unresolved.join(", ")}); never removed`,
+    });
+
+  // safety: admins left, the cap, the removal ratio
+  const unsafe: string[] = [];
+  const adminsAfter =
+    participants.filter(
+      (p) => p.role !== "member" && p.jid !== self && !demote.includes(p.jid) && !remove.includes(p.jid),
+    ).length + promote.length;
+  const adminsPlanned = adminsAfter + add.filter((j) => wantAdmin.has(j)).length;
+  if (adminsPlanned < config.safety.minAdmins)
+    unsafe.push(
+      `${d.serial} would keep ${adminsAfter} human admin(s); safety.minAdmins is ${config.safety.minAdmins}`,
+    );
+  const humans = participants.filter((p) => p.jid !== self).length;
+  const ratio = humans ? remove.length / humans : 0;
+  if (remove.length > 1 && ratio > config.safety.maxRemovalRatio)
+    unsafe.push(
+      `${d.serial} would remove ${remove.length} of ${humans} members (${pct(ratio)} > safety.maxRemovalRatio ${pct(config.safety.maxRemovalRatio)})`,
+    );
+  else if (remove.length > 1 && ratio > config.safety.maxRemovalRatio * 0.8)
+    ctx.warn({
+      code: "removal-near-limit",
+      serial: d.serial,
+      message: `removes ${remove.length} of ${humans} members (${pct(ratio)}), near the safety limit`,
+    });
+  const after = participants.length - remove.length + add.length + invite.length + plan.pending.length;
+  const nearCap = participants.length + add.length + invite.length + plan.pending.length > MAX_PARTICIPANTS;
+  if (after > MAX_PARTICIPANTS) {
+    unsafe.push(
+      `${d.serial} would reach ${after} participants (with pending invites); WhatsApp allows ${MAX_PARTICIPANTS}`,
+    );
+    ctx.warn({
+      code: "cap",
+      serial: d.serial,
+      message: `the group would exceed ${MAX_PARTICIPANTS} participants`,
+    });
+  }
+
+  if (remove.length && nearCap) changes.push({ kind: "removeParticipants", participants: remove });
+  if (add.length) changes.push({ kind: "addParticipants", participants: add });
+  if (promote.length || add.some((j) => wantAdmin.has(j)))
+    changes.push({ kind: "promote", participants: [...promote, ...add.filter((j) => wantAdmin.has(j))] });
+  if (demote.length) changes.push({ kind: "demote", participants: demote });
+  if (remove.length && !nearCap) changes.push({ kind: "removeParticipants", participants: remove });
+  if (invite.length) changes.push({ kind: "sendInvites", participants: invite });
+  const labels = knownLabels(d, (live.labels ?? []).map(String), ctx);
+  if (labels.length && live.labels !== undefined) changes.push({ kind: "addLabels", labels });
+
+  plan.changes = order(changes, nearCap);
+  if (unsafe.length) plan.unsafe = unsafe;
+  if (!plan.changes.length) plan.action = "none";
+  return plan;
+}
+
+function order(changes: Change[], removalsFirst: boolean): Change[] {
+  const rank = (c: Change) => {
+    if (removalsFirst && c.kind === "removeParticipants")
+      return CHANGE_ORDER.indexOf("addParticipants") - 0.5;
+    return CHANGE_ORDER.indexOf(c.kind);
+  };
+  return changes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((x) => x.c);
+}
+
+const pct = (r: number) => `${Math.round(r * 100)}%`;

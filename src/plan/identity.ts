@@ -1,0 +1,65 @@
+// Which live group belongs to which manifest: the pinned ID first, then the serial in the subject.
+import type { LiveGroup } from "../live.js";
+import { subjectParser } from "../manifest/subject.js";
+import type { Config, DesiredGroup } from "../manifest/types.js";
+
+export interface Identity {
+  /** serial -> its live group */
+  matched: Map<string, LiveGroup>;
+  /** serial -> every live group claiming it, when more than one does (blocked) */
+  duplicates: Map<string, LiveGroup[]>;
+  /** serial -> why the pinned ID could not be used (blocked) */
+  missingPins: Map<string, string>;
+  /** ours, carrying a serial no manifest declares */
+  orphans: { group: LiveGroup; serial: string }[];
+  /** carry a declared serial but lost to a pinned group */
+  shadowed: { group: LiveGroup; serial: string }[];
+}
+
+export function matchGroups(desired: DesiredGroup[], live: LiveGroup[], config: Config): Identity {
+  const parse = subjectParser(config.subjectFormat, config.serialPattern);
+  const byId = new Map(live.map((g) => [g.id, g]));
+  const declared = new Map(desired.map((d) => [d.serial, d]));
+  const matched = new Map<string, LiveGroup>();
+  const duplicates = new Map<string, LiveGroup[]>();
+  const missingPins = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const d of desired) {
+    if (!d.id) continue;
+    const g = byId.get(d.id);
+    if (g) {
+      matched.set(d.serial, g);
+      taken.add(g.id);
+    }
+  }
+  const claims = new Map<string, LiveGroup[]>();
+  const orphans: Identity["orphans"] = [];
+  const shadowed: Identity["shadowed"] = [];
+  for (const g of live) {
+    if (taken.has(g.id)) continue;
+    const serial = parse(g.subject);
+    if (!serial) continue; // not the reconciler's business
+    const d = declared.get(serial);
+    if (!d) {
+      if (config.self && g.owner === config.self) orphans.push({ group: g, serial });
+      continue;
+    }
+    if (matched.has(serial)) {
+      shadowed.push({ group: g, serial });
+      continue;
+    }
+    claims.set(serial, [...(claims.get(serial) ?? []), g]);
+  }
+  for (const [serial, groups] of claims) {
+    if (groups.length === 1) matched.set(serial, groups[0]!);
+    else duplicates.set(serial, groups);
+  }
+  for (const d of desired) {
+    if (d.id && !matched.has(d.serial) && !duplicates.has(d.serial) && !d.retired)
+      missingPins.set(
+        d.serial,
+        `pinned group ${d.id} is not among the instance's groups (remove \`id\` to create a new one)`,
+      );
+  }
+  return { matched, duplicates, missingPins, orphans, shadowed };
+}

@@ -1,0 +1,122 @@
+// plan(desired, live) -> Plan: the whole fleet, pure. Identity, then a diff per group, then the
+// fleet-wide checks (orphans, removal ratio, creation budget).
+import type { Live } from "../live.js";
+import type { Desired } from "../manifest/types.js";
+import type { GroupPlan, Plan, Warning } from "./change.js";
+import { diffGroup } from "./diff.js";
+import { matchGroups } from "./identity.js";
+
+export interface PlanOptions {
+  /** Unix seconds; the planner never reads the clock itself */
+  now: number;
+  /** only these serials (like terraform -target); empty = all */
+  targets?: string[];
+}
+
+export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
+  const { config } = desired;
+  const warnings: Warning[] = [];
+  const warn = (w: Warning) => {
+    if (!warnings.some((x) => x.code === w.code && x.serial === w.serial && x.message === w.message))
+      warnings.push(w);
+  };
+  const targets = new Set(opts.targets ?? []);
+  const inScope = (serial: string) => targets.size === 0 || targets.has(serial);
+  const id = matchGroups(desired.groups, live.groups, config);
+  if (!config.self)
+    warn({
+      code: "self-unknown",
+      message:
+        "the instance's own number is not configured (self in wagroups.yaml or WAWP_SELF); it cannot be recognised in groups",
+    });
+
+  const groups: GroupPlan[] = [];
+  for (const d of desired.groups) {
+    if (!inScope(d.serial)) continue;
+    const dup = id.duplicates.get(d.serial);
+    if (dup) {
+      const reason = `${dup.length} live groups claim serial ${d.serial}: ${dup.map((g) => g.id).join(", ")}; pin one with \`id\` or rename the others`;
+      groups.push({
+        serial: d.serial,
+        file: d.file,
+        subject: d.subject,
+        action: "none",
+        changes: [],
+        pending: [],
+        blocked: reason,
+      });
+      warn({ code: "duplicate-serial", serial: d.serial, message: reason });
+      continue;
+    }
+    const pin = id.missingPins.get(d.serial);
+    if (pin) {
+      groups.push({
+        serial: d.serial,
+        file: d.file,
+        subject: d.subject,
+        action: "none",
+        changes: [],
+        pending: [],
+        blocked: pin,
+      });
+      warn({ code: "pinned-group-missing", serial: d.serial, message: pin });
+      continue;
+    }
+    groups.push(
+      diffGroup(d, id.matched.get(d.serial), {
+        config,
+        now: opts.now,
+        warn,
+        ...(live.labelIds ? { labelIds: live.labelIds } : {}),
+      }),
+    );
+  }
+  if (targets.size === 0) {
+    for (const o of id.orphans)
+      warn({
+        code: "orphan",
+        serial: o.serial,
+        message: `live group ${o.group.id} "${o.group.subject}" carries serial ${o.serial}, which no manifest declares; left untouched`,
+      });
+    for (const s of id.shadowed)
+      warn({
+        code: "shadowed",
+        serial: s.serial,
+        message: `live group ${s.group.id} "${s.group.subject}" also carries serial ${s.serial}, but the manifest pins another group; left untouched`,
+      });
+  }
+  for (const t of targets)
+    if (!desired.groups.some((d) => d.serial === t))
+      warn({ code: "unknown-target", serial: t, message: `--group ${t}: no manifest declares this serial` });
+
+  const unsafe: string[] = [];
+  for (const g of groups) unsafe.push(...(g.unsafe ?? []));
+  // the fleet-wide removal ratio: many small removals add up
+  let removals = 0;
+  let members = 0;
+  for (const g of groups) {
+    const lg = g.groupId ? id.matched.get(g.serial) : undefined;
+    if (!lg || g.action === "retire") continue;
+    members += (lg.participants ?? []).filter((p) => p.jid !== config.self).length;
+    for (const c of g.changes) if (c.kind === "removeParticipants") removals += c.participants.length;
+  }
+  if (removals > 1 && members && removals / members > config.safety.maxRemovalRatio)
+    unsafe.push(
+      `the fleet would lose ${removals} of ${members} members (${Math.round((removals / members) * 100)}% > safety.maxRemovalRatio ${Math.round(config.safety.maxRemovalRatio * 100)}%)`,
+    );
+
+  // the creation budget counts this instance's groups created within the last hour
+  const creates = groups.filter((g) => g.action === "create").length;
+  if (creates) {
+    const recent = live.groups.filter(
+      (g) => g.owner === config.self && g.creation !== undefined && opts.now - g.creation < 3600,
+    ).length;
+    const room = Math.max(0, config.limits.createsPerHour - recent);
+    if (creates > room)
+      warn({
+        code: "create-budget",
+        message: `${creates} group(s) to create, ${room} creation(s) left this hour (limits.createsPerHour ${config.limits.createsPerHour}); apply creates ${room} and defers the rest to a later run`,
+      });
+  }
+  return { formatVersion: 1, groups, warnings, unsafe, aliases: desired.aliases };
+}

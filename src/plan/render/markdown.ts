@@ -1,0 +1,162 @@
+// The pull-request form: a summary table, warnings first, one <details> per changed group, every phone
+// number masked, and always under GitHub's 65,536-character comment limit.
+import { maskJid } from "../../jid.js";
+import { countPlan, type GroupPlan, type Plan } from "../change.js";
+import { peopleList } from "./people.js";
+import { changeLine } from "./text.js";
+
+export const GITHUB_COMMENT_LIMIT = 65_536;
+export const MARKER = "<!-- wagroups-plan -->";
+
+export interface MarkdownOptions {
+  /** a hidden marker so a later run finds and edits this comment */
+  marker?: string;
+  /** characters allowed in all */
+  limit?: number;
+  title?: string;
+}
+
+const plain = (_c: string, s: string) => s;
+
+/** Mask anything that looks like a phone number or a person's ID; group IDs stay. */
+export function maskText(s: string): string {
+  return s
+    .replace(/\b(\d{6,})@(c\.us|s\.whatsapp\.net|lid)\b/g, (m) =>
+      maskJid(m.replace("@s.whatsapp.net", "@c.us")),
+    )
+    .replace(/\+\d[\d\s().-]{5,}\d/g, (m) => {
+      const digits = m.replace(/\D/g, "");
+      return digits.length >= 7 && digits.length <= 15 ? maskJid(`${digits}@c.us`) : m;
+    })
+    .replace(/(?<![\d@])\d{10,15}(?![\d@]|\.\d)/g, (m) => maskJid(`${m}@c.us`));
+}
+
+const fence = (s: string) => s.replace(/```/g, "ʼʼʼ");
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
+  const limit = (opts.limit ?? GITHUB_COMMENT_LIMIT) - 200; // headroom for the caller's footer
+  const c = countPlan(plan);
+  const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
+  const head: string[] = [];
+  if (opts.marker !== undefined ? opts.marker : true) head.push(opts.marker ?? MARKER);
+  head.push(`### ${opts.title ?? "wagroups plan"}`, "");
+  head.push(
+    changed.length
+      ? `**Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; +${c.add} members, -${c.remove} members**`
+      : "**No changes.** The live groups match the manifests.",
+    "",
+  );
+  if (plan.unsafe.length) {
+    head.push("> [!CAUTION]", "> **Unsafe: apply refuses this plan without `--force`:**");
+    for (const u of plan.unsafe) head.push(`> - ${maskText(u)}`);
+    head.push("");
+  }
+  if (plan.warnings.length) {
+    head.push("> [!WARNING]");
+    for (const w of plan.warnings)
+      head.push(`> - ${w.serial ? `\`${w.serial}\`: ` : ""}${maskText(w.message)}`);
+    head.push("");
+  }
+  const rows = changed.map(
+    (g) =>
+      `| \`${g.serial}\` | ${cell(maskText(g.subject))} | ${g.blocked ? "blocked" : g.action} | ${cell(summary(g))} |`,
+  );
+  let table = rows.length ? ["| Group | Subject | Action | Changes |", "|---|---|---|---|", ...rows, ""] : [];
+  const sections = changed.map((g) => section(g, plan));
+  const pending = plan.groups.reduce((n, g) => n + g.pending.length, 0);
+  const foot = pending ? [`_${pending} pending invite(s) inside their cooldown are not changes._`, ""] : [];
+
+  const size = () =>
+    [...head, ...table, ...sections.map((s) => s.text), ...foot].reduce((n, l) => n + l.length + 1, 0);
+  // fold the largest sections first until the comment fits
+  const bySize = [...sections].sort((a, b) => b.text.length - a.text.length);
+  let folded = 0;
+  for (const s of bySize) {
+    if (size() <= limit) break;
+    s.text = `<details><summary><code>${s.group.serial}</code> ${s.group.action}: ${s.group.changes.length} change(s), folded to fit GitHub's comment limit; run <code>wagroups plan --group ${s.group.serial}</code> to see them</summary></details>\n`;
+    folded++;
+  }
+  if (size() > limit) {
+    // a fleet so large even the table does not fit: keep what fits, count the rest
+    const keep: string[] = [];
+    let budget = limit - [...head, ...foot].reduce((n, l) => n + l.length + 1, 0) - 400;
+    for (const r of rows) {
+      if (budget - r.length - 1 < 0) break;
+      keep.push(r);
+      budget -= r.length + 1;
+    }
+    table = [
+      "| Group | Subject | Action | Changes |",
+      "|---|---|---|---|",
+      ...keep,
+      "",
+      `_…and ${rows.length - keep.length} more group(s) not shown._`,
+      "",
+    ];
+    for (const s of sections) s.text = "";
+    folded = sections.length;
+  }
+  if (folded)
+    foot.push(
+      `_${folded} section(s) folded to stay under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit._`,
+    );
+  return `${[...head, ...table, ...sections.map((s) => s.text).filter(Boolean), ...foot].join("\n")}\n`;
+}
+
+function summary(g: GroupPlan): string {
+  if (g.blocked) return maskText(g.blocked);
+  const parts: string[] = [];
+  for (const c of g.changes) {
+    switch (c.kind) {
+      case "create":
+        parts.push(`create, ${c.participants.length} people`);
+        break;
+      case "setSetting":
+        parts.push(c.setting);
+        break;
+      case "setSubject":
+        parts.push("subject");
+        break;
+      case "setDescription":
+        parts.push("description");
+        break;
+      case "setIcon":
+        parts.push("icon");
+        break;
+      case "addParticipants":
+        parts.push(`+${c.participants.length}`);
+        break;
+      case "removeParticipants":
+        parts.push(`−${c.participants.length}`);
+        break;
+      case "promote":
+        parts.push(`promote ${c.participants.length}`);
+        break;
+      case "demote":
+        parts.push(`demote ${c.participants.length}`);
+        break;
+      case "sendInvites":
+        parts.push(`invite ${c.participants.length}`);
+        break;
+      default:
+        parts.push(c.kind);
+    }
+  }
+  return parts.join(", ");
+}
+
+function section(g: GroupPlan, plan: Plan): { group: GroupPlan; text: string } {
+  if (g.blocked)
+    return {
+      group: g,
+      text: `<details><summary><code>${g.serial}</code> blocked</summary>\n\n${maskText(g.blocked)}\n\n</details>\n`,
+    };
+  const lines = g.changes.map((c) => maskText(changeLine(c, plan, plain, true)));
+  const where = g.file ? ` · <code>${g.file}</code>` : "";
+  const pending = g.pending.length ? `\n\nPending invites: ${peopleList(g.pending, plan.aliases, true)}` : "";
+  return {
+    group: g,
+    text: `<details><summary><code>${g.serial}</code> ${g.action}: ${g.changes.length} change(s)${where}</summary>\n\n\`\`\`diff\n${fence(lines.join("\n"))}\n\`\`\`${pending}\n\n</details>\n`,
+  };
+}

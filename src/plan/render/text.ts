@@ -1,0 +1,111 @@
+// `terraform plan`-style text: + create/add, ~ update, - remove/retire, ± role changes.
+import { type Change, countPlan, type GroupPlan, type Plan } from "../change.js";
+import { peopleList } from "./people.js";
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+const codes = { green: 32, yellow: 33, red: 31, cyan: 36, bold: 1, dim: 2 } as const;
+
+export function renderText(plan: Plan, opts: TextOptions = {}): string {
+  const paint = (c: keyof typeof codes, s: string) => (opts.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
+  const lines: string[] = [];
+  const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
+  if (!changed.length) lines.push("No changes. The live groups match the manifests.");
+  else lines.push("wagroups will perform the following actions:", "");
+  for (const g of changed) {
+    lines.push(...groupLines(g, plan, paint), "");
+  }
+  const pending = plan.groups.flatMap((g) => g.pending.map((j) => ({ g, j })));
+  if (pending.length) {
+    lines.push(paint("dim", `Pending invites (sent within the cooldown, not yet joined): ${pending.length}`));
+    for (const p of pending)
+      lines.push(paint("dim", `  ${p.g.serial}: ${peopleList([p.j], plan.aliases, false)}`));
+    lines.push("");
+  }
+  if (plan.warnings.length) {
+    lines.push(paint("yellow", "Warnings:"));
+    for (const w of plan.warnings)
+      lines.push(paint("yellow", `  ! ${w.serial ? `${w.serial}: ` : ""}${w.message}`));
+    lines.push("");
+  }
+  if (plan.unsafe.length) {
+    lines.push(paint("red", "Unsafe: apply refuses this plan without --force:"));
+    for (const u of plan.unsafe) lines.push(paint("red", `  ✗ ${u}`));
+    lines.push("");
+  }
+  const c = countPlan(plan);
+  lines.push(
+    paint(
+      "bold",
+      `Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; +${c.add} members, -${c.remove} members`,
+    ),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+type Paint = (c: keyof typeof codes, s: string) => string;
+
+function groupLines(g: GroupPlan, plan: Plan, paint: Paint): string[] {
+  const where = g.file ? paint("dim", ` (${g.file})`) : "";
+  if (g.blocked) return [paint("red", `  ✗ ${g.serial}  blocked: ${g.blocked}`) + where];
+  const head =
+    g.action === "create"
+      ? paint("green", `  + ${g.serial}  create "${g.subject}"`)
+      : g.action === "retire"
+        ? paint("red", `  - ${g.serial}  retire ${g.groupId ?? ""} "${g.subject}"`)
+        : paint("yellow", `  ~ ${g.serial}  update ${g.groupId ?? ""}`);
+  const out = [head + where];
+  for (const c of g.changes) out.push(`      ${changeLine(c, plan, paint)}`);
+  return out;
+}
+
+const quote = (s: string | undefined, max = 60) => {
+  if (s === undefined) return "(unknown)";
+  const one = s.replace(/\n/g, "⏎");
+  return JSON.stringify(one.length > max ? `${one.slice(0, max - 1)}…` : one);
+};
+
+export function changeLine(c: Change, plan: Plan, paint: Paint, mask = false): string {
+  const people = (j: string[]) => peopleList(j, plan.aliases, mask, 20);
+  switch (c.kind) {
+    case "create":
+      return paint(
+        "green",
+        `+ create with ${c.participants.length} participant(s): ${people(c.participants)}`,
+      );
+    case "setSubject":
+      return paint("yellow", `~ subject: ${quote(c.from)} -> ${quote(c.to)}`);
+    case "setDescription":
+      return paint("yellow", `~ description: ${quote(c.from)} -> ${quote(c.to)}`);
+    case "setIcon":
+      return paint(
+        "yellow",
+        `~ icon: ${c.from ? `sha256:${c.from.slice(0, 12)}` : "(none)"} -> ${c.path} (sha256:${c.to.slice(0, 12)})`,
+      );
+    case "setSetting":
+      return paint("yellow", `~ ${c.setting}: ${String(c.from ?? "(unknown)")} -> ${String(c.to)}`);
+    case "addParticipants":
+      return paint("green", `+ add ${c.participants.length}: ${people(c.participants)}`);
+    case "removeParticipants":
+      return paint("red", `- remove ${c.participants.length}: ${people(c.participants)}`);
+    case "promote":
+      return paint("cyan", `± promote ${c.participants.length}: ${people(c.participants)}`);
+    case "demote":
+      return paint("cyan", `± demote ${c.participants.length}: ${people(c.participants)}`);
+    case "sendInvites":
+      return paint(
+        "green",
+        `+ invite ${c.participants.length} (adds were refused before): ${people(c.participants)}`,
+      );
+    case "addLabels":
+      return paint("green", `+ labels: ${c.labels.join(", ")}`);
+    case "farewell":
+      return paint("red", `- farewell message: ${quote(c.message)}`);
+    case "leave":
+      return paint("red", "- leave the group");
+    case "delete":
+      return paint("red", "- delete the chat");
+  }
+}
