@@ -1,0 +1,92 @@
+// Small builders for planner and executor tests.
+import { Sandbox } from "../../src/sandbox/sandbox.js";
+import { NO_FAULTS, parseFaults } from "../../src/sandbox/faults.js";
+import type { SandboxState, SbGroup, SbParticipant } from "../../src/sandbox/state.js";
+import { inProcessTransport } from "../../src/sandbox/transport.js";
+import { WawpClient } from "../../src/wawp/client.js";
+import { type Config, DEFAULT_CONFIG, type DesiredGroup, type Desired } from "../../src/manifest/types.js";
+import type { LiveGroup, LiveParticipant } from "../../src/live.js";
+
+export const SELF = "14155550100@c.us";
+export const n = (i: number) => `1415555${String(i).padStart(4, "0")}@c.us`;
+
+export function config(over: Partial<Config> = {}): Config {
+  return { ...structuredClone(DEFAULT_CONFIG), self: SELF, ...over };
+}
+
+export function group(p: Partial<DesiredGroup> & { serial: string }): DesiredGroup {
+  const title = p.title ?? `Group ${p.serial}`;
+  return {
+    title,
+    subject: `${p.serial} | ${title}`,
+    settings: { ...DEFAULT_CONFIG.defaults.settings },
+    admins: [],
+    members: [],
+    removeUnlisted: true,
+    retired: false,
+    labels: [],
+    file: `groups/${p.serial}.yaml`,
+    ...p,
+  };
+}
+
+export const people = (...ids: number[]) => ids.map((i) => ({ jid: n(i) }));
+
+export function desired(groups: DesiredGroup[], cfg: Config = config()): Desired {
+  return { config: cfg, groups, aliases: {} };
+}
+
+export function live(p: Partial<LiveGroup> & { id: string; subject: string }): LiveGroup {
+  return {
+    owner: SELF,
+    creation: 1_700_000_000,
+    settings: { ...DEFAULT_CONFIG.defaults.settings },
+    description: "",
+    participants: [{ jid: SELF, role: "superadmin" }],
+    ...p,
+  };
+}
+
+export const members = (...ids: number[]): LiveParticipant[] => ids.map((i) => ({ jid: n(i), role: "member" }));
+export const admins = (...ids: number[]): LiveParticipant[] => ids.map((i) => ({ jid: n(i), role: "admin" }));
+
+// ---- sandbox states ----
+
+export function sbGroup(p: Partial<SbGroup> & { id: string; subject: string; participants: SbParticipant[] }): SbGroup {
+  return {
+    description: "",
+    owner: SELF,
+    creation: 1_700_000_000,
+    announce: false,
+    restrict: true,
+    memberAddAll: false,
+    approval: false,
+    inviteCode: `code${p.id.slice(0, 6)}`,
+    labels: [],
+    ...p,
+  };
+}
+
+export function sbState(groups: SbGroup[], over: Partial<SandboxState> = {}): SandboxState {
+  return {
+    version: 1,
+    self: SELF,
+    engine: "noweb",
+    groups,
+    privacyRestricted: [],
+    notOnWhatsApp: [],
+    inviteV4: false,
+    messages: {},
+    labels: [{ id: "1", name: "vip", color: 1 }],
+    files: {},
+    counter: 0,
+    ...over,
+  };
+}
+
+/** A sandbox and a client talking to it in-process; sleeps are instant. */
+export function sandboxClient(state: SandboxState, faults = "", now?: () => number) {
+  const sandbox = new Sandbox(state, { faults: faults ? parseFaults(faults) : NO_FAULTS, ...(now ? { now } : {}) });
+  const client = new WawpClient(inProcessTransport(sandbox, async () => {}), { sleep: async () => {}, random: () => 0 });
+  return { sandbox, client };
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { LiveGroup } from "../../../src/live.js";
+import { normalizeAddResults, normalizeCreated, normalizeGroups } from "../../../src/wawp/normalize.js";
+
+const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/engines/${name}.json`, "utf8")) as unknown;
+const comparable = (groups: LiveGroup[]) =>
+  groups
+    .map((g) => ({
+      id: g.id,
+      subject: g.subject,
+      description: g.description,
+      owner: g.owner,
+      creation: g.creation,
+      participants: g.participants?.map((p) => `${p.jid}:${p.role}`).sort(),
+      settings: { sendMessages: g.settings.sendMessages, addMembers: g.settings.addMembers, approveJoins: g.settings.approveJoins },
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+
+describe("normalizeGroups reads all three Get Groups shapes identically", () => {
+  const noweb = normalizeGroups(fixture("noweb"));
+  const webjs = normalizeGroups(fixture("webjs"));
+  const gows = normalizeGroups(fixture("gows"));
+
+  it("NOWEB keyed object", () => {
+    expect(comparable(noweb)[0]).toEqual({
+      id: "120363000000000001@g.us",
+      subject: "PM-1 | Alpha",
+      description: "Hello",
+      owner: "14155550100@c.us",
+      creation: 1767225600,
+      participants: [
+        "14155550100@c.us:superadmin",
+        "14155550101@c.us:admin",
+        "14155550102@c.us:member",
+        "14155550103@c.us:member",
+        "88812345@lid:member",
+      ],
+      settings: { sendMessages: "admins", addMembers: "admins", approveJoins: true },
+    });
+    expect(noweb[0]!.settings.editInfo).toBe("all");
+  });
+
+  it("WEBJS array of chats and GroupInfo array agree with NOWEB", () => {
+    expect(comparable(webjs)).toEqual(comparable(noweb));
+    expect(comparable(gows)).toEqual(comparable(noweb));
+  });
+
+  it("@s.whatsapp.net and @c.us are the same person; a @lid with pn resolves, one without stays unresolved", () => {
+    const p = noweb[0]!.participants!;
+    expect(p.find((x) => x.lid === "99912345@lid")?.jid).toBe("14155550103@c.us");
+    expect(p.find((x) => x.jid === "88812345@lid")?.lid).toBe("88812345@lid");
+  });
+
+  it("a setting the engine leaves out is unknown, not false", () => {
+    expect(gows[0]!.settings.editInfo).toBeUndefined();
+    expect(webjs[1]!.settings.editInfo).toBe("admins");
+  });
+
+  it("left participants are not members", () => {
+    expect(gows[0]!.participants!.some((p) => p.jid === "14155550109@c.us")).toBe(false);
+  });
+});
+
+describe("add results", () => {
+  const asked = ["14155550101@c.us", "14155550102@c.us", "14155550103@c.us"];
+  it("keyed object with codes and isInviteV4Sent", () => {
+    const out = normalizeAddResults(
+      {
+        "14155550101@c.us": { code: 200, message: "added" },
+        "14155550102@c.us": { code: 403, message: "privacy", isInviteV4Sent: true },
+        "14155550103@c.us": { code: 409 },
+      },
+      asked,
+    );
+    expect(out).toEqual([
+      { jid: "14155550101@c.us", code: 200, message: "added" },
+      { jid: "14155550102@c.us", code: 403, message: "privacy", inviteSent: true },
+      { jid: "14155550103@c.us", code: 409 },
+    ]);
+  });
+  it("array with string statuses and @s.whatsapp.net ids", () => {
+    const out = normalizeAddResults(
+      [
+        { jid: "14155550101@s.whatsapp.net", status: "200" },
+        { jid: "14155550102@s.whatsapp.net", status: "403" },
+        { jid: "14155550103@s.whatsapp.net", status: "408" },
+      ],
+      asked,
+    );
+    expect(out.map((o) => o.code)).toEqual([200, 403, 408]);
+  });
+  it("a bare {status: 200} means everyone asked was added", () => {
+    expect(normalizeAddResults({ status: 200 }, asked).map((o) => o.code)).toEqual([200, 200, 200]);
+  });
+  it("create answers: WEBJS gid with per-participant codes, and a plain group object", () => {
+    const webjs = normalizeCreated(
+      { title: "X", gid: { _serialized: "120363000000000009@g.us" }, participants: { "14155550101@c.us": { statusCode: 200 }, "14155550102@c.us": { statusCode: 403 } } },
+      asked.slice(0, 2),
+    );
+    expect(webjs).toEqual({
+      id: "120363000000000009@g.us",
+      outcomes: [
+        { jid: "14155550101@c.us", code: 200 },
+        { jid: "14155550102@c.us", code: 403 },
+      ],
+    });
+    const plain = normalizeCreated({ id: "120363000000000010@g.us", participants: [{ id: "14155550101@s.whatsapp.net" }] }, asked.slice(0, 2));
+    expect(plain?.outcomes.map((o) => o.code)).toEqual([200, 0]);
+  });
+});
