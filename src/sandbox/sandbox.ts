@@ -343,7 +343,9 @@ export class Sandbox {
     );
     if (people.length + 1 > MAX_PARTICIPANTS)
       fail(400, `a group holds at most ${MAX_PARTICIPANTS} participants`);
-    const id = `1203630${String(++this.state.counter).padStart(11, "0")}@g.us`;
+    let id: string;
+    do id = `1203630${String(++this.state.counter).padStart(11, "0")}@g.us`;
+    while (this.state.groups.some((x) => x.id === id));
     const g: SbGroup = {
       id,
       subject: name as string,
