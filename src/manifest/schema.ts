@@ -21,7 +21,13 @@ export function readSchema(name: SchemaName): Record<string, unknown> {
 export function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    ajv ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true });
+    ajv ??= new Ajv2020({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictTypes: false,
+      allowUnionTypes: true,
+    });
     v = ajv.compile(readSchema(name));
     compiled.set(name, v);
   }

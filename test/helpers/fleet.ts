@@ -1,11 +1,12 @@
 // Small builders for planner and executor tests.
-import { Sandbox } from "../../src/sandbox/sandbox.js";
+
+import type { LiveGroup, LiveParticipant } from "../../src/live.js";
+import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "../../src/manifest/types.js";
 import { NO_FAULTS, parseFaults } from "../../src/sandbox/faults.js";
+import { Sandbox } from "../../src/sandbox/sandbox.js";
 import type { SandboxState, SbGroup, SbParticipant } from "../../src/sandbox/state.js";
 import { inProcessTransport } from "../../src/sandbox/transport.js";
 import { WawpClient } from "../../src/wawp/client.js";
-import { type Config, DEFAULT_CONFIG, type DesiredGroup, type Desired } from "../../src/manifest/types.js";
-import type { LiveGroup, LiveParticipant } from "../../src/live.js";
 
 export const SELF = "14155550100@c.us";
 export const n = (i: number) => `1415555${String(i).padStart(4, "0")}@c.us`;
@@ -47,12 +48,15 @@ export function live(p: Partial<LiveGroup> & { id: string; subject: string }): L
   };
 }
 
-export const members = (...ids: number[]): LiveParticipant[] => ids.map((i) => ({ jid: n(i), role: "member" }));
+export const members = (...ids: number[]): LiveParticipant[] =>
+  ids.map((i) => ({ jid: n(i), role: "member" }));
 export const admins = (...ids: number[]): LiveParticipant[] => ids.map((i) => ({ jid: n(i), role: "admin" }));
 
 // ---- sandbox states ----
 
-export function sbGroup(p: Partial<SbGroup> & { id: string; subject: string; participants: SbParticipant[] }): SbGroup {
+export function sbGroup(
+  p: Partial<SbGroup> & { id: string; subject: string; participants: SbParticipant[] },
+): SbGroup {
   return {
     description: "",
     owner: SELF,
@@ -86,7 +90,43 @@ export function sbState(groups: SbGroup[], over: Partial<SandboxState> = {}): Sa
 
 /** A sandbox and a client talking to it in-process; sleeps are instant. */
 export function sandboxClient(state: SandboxState, faults = "", now?: () => number) {
-  const sandbox = new Sandbox(state, { faults: faults ? parseFaults(faults) : NO_FAULTS, ...(now ? { now } : {}) });
-  const client = new WawpClient(inProcessTransport(sandbox, async () => {}), { sleep: async () => {}, random: () => 0 });
+  const sandbox = new Sandbox(state, {
+    faults: faults ? parseFaults(faults) : NO_FAULTS,
+    ...(now ? { now } : {}),
+  });
+  const client = new WawpClient(
+    inProcessTransport(sandbox, async () => {}),
+    { sleep: async () => {}, random: () => 0 },
+  );
   return { sandbox, client };
+}
+
+// ---- plan + apply against a sandbox, as the commands do ----
+import { execute } from "../../src/apply/apply.js";
+import { TokenBucket } from "../../src/apply/throttle.js";
+import { plan as planFleet } from "../../src/plan/plan.js";
+import { readLive } from "../../src/plan/refresh.js";
+
+export async function reconcile(
+  d: Desired,
+  client: WawpClient,
+  opts: { force?: boolean; now?: number } = {},
+) {
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const l = await readLive(client, d, { now });
+  const p = planFleet(d, l, { now });
+  const report = await execute(p, {
+    reader: client,
+    mutator: client,
+    config: d.config,
+    desired: new Map(d.groups.map((g) => [g.serial, g])),
+    live: l.groups,
+    ...(l.labelIds ? { labelIds: l.labelIds } : {}),
+    bucket: new TokenBucket(1_000_000),
+  });
+  return { plan: p, report, live: l };
+}
+
+export async function planOnly(d: Desired, client: WawpClient, now = Math.floor(Date.now() / 1000)) {
+  return planFleet(d, await readLive(client, d, { now }), { now });
 }

@@ -152,7 +152,12 @@ function section(g: GroupPlan, plan: Plan): { group: GroupPlan; text: string } {
       group: g,
       text: `<details><summary><code>${g.serial}</code> blocked</summary>\n\n${maskText(g.blocked)}\n\n</details>\n`,
     };
-  const lines = g.changes.map((c) => maskText(changeLine(c, plan, plain, true)));
+  const lines = g.changes.map((c) =>
+    maskText(changeLine(c, plan, plain, true))
+      .split("\n")
+      .map((l) => l.replace(/^ {4}([+-] )/, "$1    ").replace(/^ {4}( {2})/, "$1    "))
+      .join("\n"),
+  );
   const where = g.file ? ` · <code>${g.file}</code>` : "";
   const pending = g.pending.length ? `\n\nPending invites: ${peopleList(g.pending, plan.aliases, true)}` : "";
   return {

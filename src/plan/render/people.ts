@@ -1,14 +1,22 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { maskJid } from "../../jid.js";
+
+const pretty = new Map<string, string>();
+
+/** "+1 415 555 0102" for `14155550102@c.us`. */
+export function formatJid(jid: string): string {
+  let s = pretty.get(jid);
+  if (s === undefined) {
+    const digits = jid.slice(0, jid.indexOf("@"));
+    s = parsePhoneNumberFromString(`+${digits}`)?.formatInternational() ?? `+${digits}`;
+    pretty.set(jid, s);
+  }
+  return s;
+}
 
 /** How a person is shown: alias and number on a terminal; alias and masked number in a pull request. */
 export function personLabel(jid: string, aliases: Record<string, string>, mask: boolean): string {
-  const num = jid.endsWith("@c.us")
-    ? mask
-      ? maskJid(jid)
-      : `+${jid.slice(0, -5)}`
-    : mask
-      ? maskJid(jid)
-      : jid;
+  const num = mask ? maskJid(jid) : jid.endsWith("@c.us") ? formatJid(jid) : jid;
   const alias = aliases[jid];
   return alias ? `${alias} (${num})` : num;
 }

@@ -57,7 +57,7 @@ function groupLines(g: GroupPlan, plan: Plan, paint: Paint): string[] {
         ? paint("red", `  - ${g.serial}  retire ${g.groupId ?? ""} "${g.subject}"`)
         : paint("yellow", `  ~ ${g.serial}  update ${g.groupId ?? ""}`);
   const out = [head + where];
-  for (const c of g.changes) out.push(`      ${changeLine(c, plan, paint)}`);
+  for (const c of g.changes) for (const l of changeLine(c, plan, paint).split("\n")) out.push(`      ${l}`);
   return out;
 }
 
@@ -77,8 +77,12 @@ export function changeLine(c: Change, plan: Plan, paint: Paint, mask = false): s
       );
     case "setSubject":
       return paint("yellow", `~ subject: ${quote(c.from)} -> ${quote(c.to)}`);
-    case "setDescription":
-      return paint("yellow", `~ description: ${quote(c.from)} -> ${quote(c.to)}`);
+    case "setDescription": {
+      const body = lineDiff(c.from ?? "", c.to).map((l) =>
+        l.startsWith("+") ? paint("green", `${l}`) : l.startsWith("-") ? paint("red", l) : paint("dim", l),
+      );
+      return [paint("yellow", `~ description:`), ...body.map((l) => `    ${l}`)].join("\n");
+    }
     case "setIcon":
       return paint(
         "yellow",
@@ -108,4 +112,26 @@ export function changeLine(c: Change, plan: Plan, paint: Paint, mask = false): s
     case "delete":
       return paint("red", "- delete the chat");
   }
+}
+
+/** A line diff (longest common subsequence): "  same", "- old", "+ new". Descriptions are short. */
+export function lineDiff(from: string, to: string): string[] {
+  const a = from ? from.split("\n") : [];
+  const b = to ? to.split("\n") : [];
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      out.push(`  ${a[i]}`);
+      i++;
+      j++;
+    } else if (i < a.length && (j >= b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) out.push(`- ${a[i++]}`);
+    else out.push(`+ ${b[j++]}`);
+  }
+  return out;
 }

@@ -14,7 +14,13 @@ describe("loadFleet: every invalid fixture names its file, line and problem", ()
     ["both-roles", "g.yaml", 6, 5, /listed in both admins \(line 4\) and members/],
     ["listed-twice", "g.yaml", 6, 5, /listed twice in members \(also at line 5\)/],
     ["unknown-key", "g.yaml", 4, 1, /unknown key "memebers" \(did you mean "members"\?\)/],
-    ["bad-setting", "g.yaml", 5, 17, /settings\.sendMessages must be one of "all", "admins" \(got "everyone"\)/],
+    [
+      "bad-setting",
+      "g.yaml",
+      5,
+      17,
+      /settings\.sendMessages must be one of "all", "admins" \(got "everyone"\)/,
+    ],
     ["long-subject", "g.yaml", 2, 10, /rendered subject is 104 characters; WhatsApp allows 100/],
     ["bad-serial", "g.yaml", 1, 9, /serial "vip-789" does not match serialPattern/],
     ["missing-serial", "g.yaml", 1, 1, /missing required key "serial"/],
@@ -24,7 +30,13 @@ describe("loadFleet: every invalid fixture names its file, line and problem", ()
     ["icon-not-image", "g.yaml", 4, 7, /icon "notes\.txt" is not a JPEG or PNG file/],
     ["policy-description", "g.yaml", 4, 14, /does not match policy\.descriptionMustMatch/],
     ["no-admins", "g.yaml", 1, 1, /needs at least 1 admin\(s\)/],
-    ["bad-config", "wagroups.yaml", 2, 22, /limits\.requestsPerMinute must be an integer \(got string "fast"\)/],
+    [
+      "bad-config",
+      "wagroups.yaml",
+      2,
+      22,
+      /limits\.requestsPerMinute must be an integer \(got string "fast"\)/,
+    ],
     ["duplicate-key", "g.yaml", 3, 1, /Map keys must be unique/],
     ["wrong-type", "g.yaml", 3, 9, /admins must be a list/],
     ["instance-listed", "g.yaml", 3, 29, /is the instance itself/],
@@ -65,7 +77,12 @@ describe("loadFleet: the normalized Desired model", () => {
       "14155550105@c.us",
     ]);
     // defaults.settings.sendMessages from wagroups.yaml, editInfo from the manifest, the rest built in
-    expect(g.settings).toEqual({ sendMessages: "admins", editInfo: "all", addMembers: "admins", approveJoins: false });
+    expect(g.settings).toEqual({
+      sendMessages: "admins",
+      editInfo: "all",
+      addMembers: "admins",
+      approveJoins: false,
+    });
     expect(g.removeUnlisted).toBe(false);
     expect(desired.aliases["14155550102@c.us"]).toBe("alex");
   });

@@ -12,7 +12,11 @@ function yamlFiles(dir: string): string[] {
 
 describe("schemas", () => {
   it.each(yamlFiles("groups"))("%s matches its schema and names it for editors", (file) => {
-    const name: SchemaName = file.endsWith("wagroups.yaml") ? "config" : file.endsWith("people.yaml") ? "people" : "group";
+    const name: SchemaName = file.endsWith("wagroups.yaml")
+      ? "config"
+      : file.endsWith("people.yaml")
+        ? "people"
+        : "group";
     const text = readFileSync(file, "utf8");
     const v = validator(name);
     expect(v(parse(text)), JSON.stringify(v.errors)).toBe(true);
@@ -21,26 +25,29 @@ describe("schemas", () => {
     expect(path.resolve(path.dirname(file), hint![1]!)).toBe(path.resolve(`schemas/${name}.schema.json`));
   });
 
-  it.each(["group", "config", "people", "plan"] as const)("%s.schema.json is 2020-12 with an $id and help on every property", (name) => {
-    const schema = readSchema(name);
-    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(schema.$id).toMatch(/^https:\/\//);
-    const missing: string[] = [];
-    const walk = (node: unknown, at: string) => {
-      if (!node || typeof node !== "object") return;
-      const n = node as Record<string, unknown>;
-      if (n.properties && typeof n.properties === "object")
-        for (const [k, v] of Object.entries(n.properties as Record<string, Record<string, unknown>>)) {
-          if (name !== "plan" && !v.title && !v.$ref) missing.push(`${at}.${k} title`);
-          if (!v.description && k !== "kind") missing.push(`${at}.${k} description`);
-          walk(v, `${at}.${k}`);
-        }
-      for (const key of ["$defs", "items", "additionalProperties", "oneOf"])
-        if (n[key] && typeof n[key] === "object") walk(n[key], `${at}.${key}`);
-      if (Array.isArray(n.oneOf)) n.oneOf.forEach((x, i) => walk(x, `${at}[${i}]`));
-      if (n.$defs) for (const [k, v] of Object.entries(n.$defs as object)) walk(v, `${at}.$defs.${k}`);
-    };
-    walk(schema, name);
-    expect(missing).toEqual([]);
-  });
+  it.each(["group", "config", "people", "plan"] as const)(
+    "%s.schema.json is 2020-12 with an $id and help on every property",
+    (name) => {
+      const schema = readSchema(name);
+      expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+      expect(schema.$id).toMatch(/^https:\/\//);
+      const missing: string[] = [];
+      const walk = (node: unknown, at: string) => {
+        if (!node || typeof node !== "object") return;
+        const n = node as Record<string, unknown>;
+        if (n.properties && typeof n.properties === "object")
+          for (const [k, v] of Object.entries(n.properties as Record<string, Record<string, unknown>>)) {
+            if (name !== "plan" && !v.title && !v.$ref) missing.push(`${at}.${k} title`);
+            if (!v.description && k !== "kind") missing.push(`${at}.${k} description`);
+            walk(v, `${at}.${k}`);
+          }
+        for (const key of ["$defs", "items", "additionalProperties", "oneOf"])
+          if (n[key] && typeof n[key] === "object") walk(n[key], `${at}.${key}`);
+        if (Array.isArray(n.oneOf)) for (const [i, x] of n.oneOf.entries()) walk(x, `${at}[${i}]`);
+        if (n.$defs) for (const [k, v] of Object.entries(n.$defs as object)) walk(v, `${at}.$defs.${k}`);
+      };
+      walk(schema, name);
+      expect(missing).toEqual([]);
+    },
+  );
 });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/errors.js";
+import type { ApiError } from "../../../src/errors.js";
 import { FaultInjector, parseFaults } from "../../../src/sandbox/faults.js";
 import { MAX_PARTICIPANTS } from "../../../src/sandbox/sandbox.js";
 import { seedState } from "../../../src/sandbox/seed.js";
 import { n, SELF, sandboxClient, sbGroup, sbState } from "../../helpers/fleet.js";
 
 const G = "120363000000000001@g.us";
-const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApiError);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ApiError,
+  );
 
 function fixture(over: Parameters<typeof sbState>[1] = {}) {
   return sandboxClient(
@@ -22,7 +26,15 @@ function fixture(over: Parameters<typeof sbState>[1] = {}) {
             { jid: n(2), role: "member" },
           ],
         }),
-        sbGroup({ id: "120363000000000002@g.us", subject: "Theirs", owner: n(1), participants: [{ jid: n(1), role: "superadmin" }, { jid: SELF, role: "member" }] }),
+        sbGroup({
+          id: "120363000000000002@g.us",
+          subject: "Theirs",
+          owner: n(1),
+          participants: [
+            { jid: n(1), role: "superadmin" },
+            { jid: SELF, role: "member" },
+          ],
+        }),
       ],
       over,
     ),
@@ -39,7 +51,10 @@ describe("sandbox keeps WhatsApp's rules", () => {
 
   it("a group never exceeds 1,024 participants: the extra add answers 419", async () => {
     const { client, sandbox } = fixture();
-    const many = Array.from({ length: MAX_PARTICIPANTS }, (_, i) => `4479110${String(i).padStart(5, "0")}@c.us`);
+    const many = Array.from(
+      { length: MAX_PARTICIPANTS },
+      (_, i) => `4479110${String(i).padStart(5, "0")}@c.us`,
+    );
     const out = await client.addParticipants(G, many);
     expect(sandbox.state.groups[0]!.participants.length).toBe(MAX_PARTICIPANTS);
     expect(out.filter((o) => o.code === 419).length).toBe(3 + many.length - MAX_PARTICIPANTS);
@@ -47,7 +62,10 @@ describe("sandbox keeps WhatsApp's rules", () => {
 
   it("a create above the cap is refused", async () => {
     const { client } = fixture();
-    const many = Array.from({ length: MAX_PARTICIPANTS }, (_, i) => `4479110${String(i).padStart(5, "0")}@c.us`);
+    const many = Array.from(
+      { length: MAX_PARTICIPANTS },
+      (_, i) => `4479110${String(i).padStart(5, "0")}@c.us`,
+    );
     expect((await fail(client.createGroup("T-2 | big", many)))?.status).toBe(400);
   });
 
@@ -60,19 +78,28 @@ describe("sandbox keeps WhatsApp's rules", () => {
     const created = await client.createGroup("T-3 | new", [n(9), n(4)]);
     expect(created.id).toMatch(/@g\.us$/);
     expect(created.outcomes.map((o) => o.code)).toEqual([403, 200]);
-    expect(sandbox.state.groups.find((g) => g.id === created.id)!.participants.map((p) => p.jid)).toEqual([SELF, n(4)]);
+    expect(sandbox.state.groups.find((g) => g.id === created.id)!.participants.map((p) => p.jid)).toEqual([
+      SELF,
+      n(4),
+    ]);
   });
 
   it("only admins change settings", async () => {
     const { client } = fixture();
-    expect((await fail(client.setSetting("120363000000000002@g.us", "sendMessages", "admins")))?.status).toBe(403);
+    expect((await fail(client.setSetting("120363000000000002@g.us", "sendMessages", "admins")))?.status).toBe(
+      403,
+    );
     await client.setSetting(G, "sendMessages", "admins");
     expect(await client.getSetting(G, "sendMessages")).toBe("admins");
   });
 
   it("answers 401 to a wrong token", () => {
     const { sandbox } = fixture();
-    const out = sandbox.handle({ method: "GET", path: "/groups", query: { instance_id: "sandbox", access_token: "wrong" } });
+    const out = sandbox.handle({
+      method: "GET",
+      path: "/groups",
+      query: { instance_id: "sandbox", access_token: "wrong" },
+    });
     expect(out.kind === "response" && out.res.status).toBe(401);
   });
 
@@ -99,8 +126,18 @@ describe("sandbox keeps WhatsApp's rules", () => {
 
   it("its own write limit answers 429 with Retry-After", async () => {
     let t = 0;
-    const { sandbox } = sandboxClient(sbState([sbGroup({ id: G, subject: "T-1 | x", participants: [{ jid: SELF, role: "superadmin" }] })]), "ratelimit=2", () => t);
-    const put = () => sandbox.handle({ method: "PUT", path: `/groups/${G}/subject`, query: { instance_id: "sandbox", access_token: "sandbox" }, body: { subject: "T-1 | y" } });
+    const { sandbox } = sandboxClient(
+      sbState([sbGroup({ id: G, subject: "T-1 | x", participants: [{ jid: SELF, role: "superadmin" }] })]),
+      "ratelimit=2",
+      () => t,
+    );
+    const put = () =>
+      sandbox.handle({
+        method: "PUT",
+        path: `/groups/${G}/subject`,
+        query: { instance_id: "sandbox", access_token: "sandbox" },
+        body: { subject: "T-1 | y" },
+      });
     put();
     put();
     const third = put();
@@ -114,11 +151,21 @@ describe("sandbox keeps WhatsApp's rules", () => {
   it("the seed speaks every engine's shape and the client reads them the same", async () => {
     const read = async (engine: "noweb" | "webjs" | "gows") => {
       const { client } = sandboxClient({ ...seedState(), engine });
-      return (await client.listGroups()).map((g) => [g.id, g.subject, g.participants?.map((p) => `${p.jid}:${p.role}`).sort()]);
+      return (await client.listGroups()).map((g) => [
+        g.id,
+        g.subject,
+        g.participants?.map((p) => `${p.jid}:${p.role}`).sort(),
+      ]);
     };
     const noweb = await read("noweb");
     expect(noweb.length).toBe(8);
-    expect(await read("webjs")).toEqual(noweb.map(([id, s, p]) => [id, s, (p as string[]).map((x) => x.replace("14155550126@c.us", "218349920563321@lid")).sort()]));
+    expect(await read("webjs")).toEqual(
+      noweb.map(([id, s, p]) => [
+        id,
+        s,
+        (p as string[]).map((x) => x.replace("14155550126@c.us", "218349920563321@lid")).sort(),
+      ]),
+    );
     expect(await read("gows")).toEqual(noweb);
   });
 });

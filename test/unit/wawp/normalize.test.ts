@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { LiveGroup } from "../../../src/live.js";
 import { normalizeAddResults, normalizeCreated, normalizeGroups } from "../../../src/wawp/normalize.js";
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/engines/${name}.json`, "utf8")) as unknown;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(`test/fixtures/engines/${name}.json`, "utf8")) as unknown;
 const comparable = (groups: LiveGroup[]) =>
   groups
     .map((g) => ({
@@ -13,7 +14,11 @@ const comparable = (groups: LiveGroup[]) =>
       owner: g.owner,
       creation: g.creation,
       participants: g.participants?.map((p) => `${p.jid}:${p.role}`).sort(),
-      settings: { sendMessages: g.settings.sendMessages, addMembers: g.settings.addMembers, approveJoins: g.settings.approveJoins },
+      settings: {
+        sendMessages: g.settings.sendMessages,
+        addMembers: g.settings.addMembers,
+        approveJoins: g.settings.approveJoins,
+      },
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 
@@ -95,7 +100,11 @@ describe("add results", () => {
   });
   it("create answers: WEBJS gid with per-participant codes, and a plain group object", () => {
     const webjs = normalizeCreated(
-      { title: "X", gid: { _serialized: "120363000000000009@g.us" }, participants: { "14155550101@c.us": { statusCode: 200 }, "14155550102@c.us": { statusCode: 403 } } },
+      {
+        title: "X",
+        gid: { _serialized: "120363000000000009@g.us" },
+        participants: { "14155550101@c.us": { statusCode: 200 }, "14155550102@c.us": { statusCode: 403 } },
+      },
       asked.slice(0, 2),
     );
     expect(webjs).toEqual({
@@ -105,7 +114,10 @@ describe("add results", () => {
         { jid: "14155550102@c.us", code: 403 },
       ],
     });
-    const plain = normalizeCreated({ id: "120363000000000010@g.us", participants: [{ id: "14155550101@s.whatsapp.net" }] }, asked.slice(0, 2));
+    const plain = normalizeCreated(
+      { id: "120363000000000010@g.us", participants: [{ id: "14155550101@s.whatsapp.net" }] },
+      asked.slice(0, 2),
+    );
     expect(plain?.outcomes.map((o) => o.code)).toEqual([200, 0]);
   });
 });
