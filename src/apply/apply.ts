@@ -7,7 +7,7 @@ import { subjectParser } from "../manifest/subject.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 import type { Change, GroupPlan, Plan } from "../plan/change.js";
 import { mapLimit } from "../pool.js";
-import { invite } from "./invites.js";
+import { invite, sendOnce } from "./invites.js";
 import { type Clock, CreateBudget, realClock, TokenBucket } from "./throttle.js";
 
 export type GroupStatus = "done" | "deferred" | "failed" | "skipped" | "unchanged";
@@ -298,12 +298,7 @@ async function create(
 async function farewell(groupId: string, message: string, deps: ExecutorDeps, w: Writer): Promise<void> {
   const sent = async () =>
     (await deps.reader.recentMessages(groupId, 50)).some((m) => m.fromMe && m.body.trim() === message.trim());
-  try {
-    await w.do((m) => m.sendText(groupId, message));
-  } catch (e) {
-    if (e instanceof ApiError && e.uncertain && (await sent())) return;
-    throw e;
-  }
+  await sendOnce(() => w.do((m) => m.sendText(groupId, message)), sent);
 }
 
 function iconFile(serial: string, c: Extract<Change, { kind: "setIcon" }>, deps: ExecutorDeps) {

@@ -31,12 +31,23 @@ export async function invite(ctx: InviteContext, jid: string, engineSent = false
   const message = ctx.config.invites.message
     .replace("{subject}", ctx.group.subject)
     .replace("{link}", `https://chat.whatsapp.com/${ctx.code}`);
-  try {
-    await ctx.mutator.sendText(jid, message);
-  } catch (e) {
-    // the reply was lost: the chat tells whether the message went out; never send blindly twice
-    if (e instanceof ApiError && e.uncertain && (await recentlySent())) return "sent";
-    throw e;
-  }
+  await sendOnce(() => ctx.mutator.sendText(jid, message), recentlySent);
   return "sent";
+}
+
+/**
+ * Send a message that must arrive exactly once. After an uncertain failure (lost reply, 5xx) the
+ * chat is read: if the message is there it went out; if not, it is sent once more.
+ */
+export async function sendOnce(send: () => Promise<void>, arrived: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError) || !e.uncertain) throw e;
+      if (await arrived()) return;
+      if (attempt >= 2) throw e;
+    }
+  }
 }

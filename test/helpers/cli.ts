@@ -1,0 +1,96 @@
+// Run the built CLI as a user would: a child process, with a clean environment.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const BIN = path.join(ROOT, "dist/cli/main.js");
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith("WAWP_") && !k.startsWith("GITHUB_") && !k.startsWith("WAGROUPS_"))
+      env[k] = v;
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+export function run(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: cleanEnv(opts.env),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+export const tempDir = (prefix = "wagroups-") => mkdtempSync(path.join(tmpdir(), prefix));
+
+export interface Served {
+  baseUrl: string;
+  child: ChildProcess;
+  env: Record<string, string>;
+  state(): Promise<import("../../src/sandbox/state.js").SandboxState>;
+  log(): Promise<import("../../src/sandbox/sandbox.js").LogEntry[]>;
+  stop(): Promise<void>;
+}
+
+/** `wagroups sandbox serve --port 0 …` as a child; resolves once it printed its base URL. */
+export function serve(args: string[] = [], token = "e2e-token-7781"): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [BIN, "sandbox", "serve", "--port", "0", "--instance", "e2e", "--token", token, ...args],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let err = "";
+    child.stderr!.on("data", (d) => {
+      err += d;
+    });
+    child.on("exit", (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
+    createInterface({ input: child.stdout! }).once("line", (baseUrl) => {
+      const origin = baseUrl.replace(/\/v2$/, "");
+      const q = `instance_id=e2e&access_token=${token}`;
+      const get = async (p: string) => (await fetch(`${origin}${p}?${q}`)).json();
+      resolve({
+        baseUrl,
+        child,
+        env: { WAWP_BASE_URL: baseUrl, WAWP_INSTANCE_ID: "e2e", WAWP_ACCESS_TOKEN: token },
+        state: () => get("/__sandbox/state") as never,
+        log: () => get("/__sandbox/log") as never,
+        stop: () =>
+          new Promise<void>((r) => {
+            child.removeAllListeners("exit");
+            child.once("exit", () => r());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
