@@ -6,6 +6,11 @@ export const isLid = (id: string): boolean => id.endsWith("@lid");
 /** `14155550101@s.whatsapp.net` / `14155550101:12@c.us` / `+1 415…` -> `14155550101@c.us`; a `@lid` stays as it is. */
 export function personJid(id: string): string {
   const at = id.indexOf("@");
+  // the common case, already digits@c.us or digits@s.whatsapp.net: no regex, one slice
+  if (at > 0 && allDigits(id, at)) {
+    if (id.length === at + 5 && id.endsWith("@c.us")) return id;
+    if (id.endsWith("@s.whatsapp.net") && id.length === at + 15) return `${id.slice(0, at)}@c.us`;
+  }
   const server = at >= 0 ? id.slice(at + 1) : "c.us";
   if (server === "lid" || server === "g.us") return id;
   let user = at >= 0 ? id.slice(0, at) : id;
@@ -43,4 +48,12 @@ function countryCodeLength(d: string): number {
   if (CC1.has(d.slice(0, 1))) return 1;
   if (CC2.has(d.slice(0, 2))) return 2;
   return 3;
+}
+
+function allDigits(s: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -1,6 +1,8 @@
+import { createRequire } from "node:module";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
 import { redact } from "./redact.js";
+
+const require = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -31,6 +33,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   if (opts.json || !process.stderr.isTTY) {
     current = pino(base, pino.destination({ fd: 2, sync: true }));
   } else {
+    // pino-pretty loads only for a person at a terminal
+    const pretty = require("pino-pretty") as typeof import("pino-pretty");
     current = pino(
       base,
       pretty({ destination: 2, sync: true, colorize: opts.color ?? true, ignore: "pid,hostname" }),

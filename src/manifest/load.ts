@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Located } from "../errors.js";
-import { personJid } from "../jid.js";
 import { looksLikeAlias, parsePhone } from "./phone.js";
 import { userRegex } from "./regex.js";
 import { checkSchema } from "./schema.js";
@@ -40,6 +39,24 @@ export interface LoadResult {
 
 /** Read and check a fleet. Never throws for bad input: every problem is in `problems`. */
 export function loadFleet(dir: string, opts: LoadOptions = {}): LoadResult {
+  const steps = loadSteps(dir, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The same, giving the event loop a turn every few dozen files (so reads in flight go on). */
+export async function loadFleetAsync(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const steps = loadSteps(dir, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult> {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const abs = path.resolve(cwd, dir);
@@ -56,7 +73,8 @@ export function loadFleet(dir: string, opts: LoadOptions = {}): LoadResult {
   const files = listManifests(abs);
   const groups: { group: DesiredGroup; parsed: ParsedYaml }[] = [];
   const ctx = { config, people, serialRe: safeRegex(config.serialPattern), policyRe: policyRegex(config) };
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    if (i % 64 === 63) yield;
     const parsed = parseYaml(rel(file), readText(file));
     if (parsed.problems.length) {
       problems.push(...parsed.problems);
@@ -365,7 +383,7 @@ function resolvePerson(entry: string, people: Map<string, string>): Person | { e
   if (looksLikeAlias(key)) return { error: `unknown alias "${key}" (not in people.yaml)` };
   const r = parsePhone(key);
   if (!r.ok) return { error: `"${entry}" ${r.reason}` };
-  return { jid: personJid(r.jid) };
+  return { jid: r.jid };
 }
 
 function readIcon(rel: string, dir: string): Icon | string {

@@ -1,19 +1,29 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { createRequire } from "node:module";
+import { Metadata } from "libphonenumber-js/core";
+import metadata from "libphonenumber-js/metadata.max.json";
+
+// the full parser loads only for numbers the fast check refuses
+const require = createRequire(import.meta.url);
+const fullParser = () =>
+  (require("libphonenumber-js/max") as typeof import("libphonenumber-js/max")).parsePhoneNumberFromString;
 
 export type PhoneResult = { ok: true; jid: string } | { ok: false; reason: string };
 
 const cache = new Map<string, PhoneResult>();
+// space, tab, ( ) . - /
+const SEPARATORS = new Set([32, 9, 40, 41, 46, 45, 47]);
 
 /**
  * An international number in any common formatting -> `<digits>@c.us`. Numbers without a leading
  * "+" are read as international digits ("14155550102", "0014155550102"); a JID is accepted too.
  */
 export function parsePhone(raw: string): PhoneResult {
-  const hit = cache.get(raw);
-  if (hit) return hit;
-  const result = parseUncached(raw);
-  cache.set(raw, result);
-  return result;
+  let hit = cache.get(raw);
+  if (!hit) {
+    hit = parseUncached(raw);
+    cache.set(raw, hit);
+  }
+  return hit;
 }
 
 function parseUncached(raw: string): PhoneResult {
@@ -21,19 +31,130 @@ function parseUncached(raw: string): PhoneResult {
   const at = s.indexOf("@");
   if (at >= 0) {
     const server = s.slice(at + 1);
-    if (server !== "c.us" && server !== "s.whatsapp.net") return { ok: false, reason: `not a person's ID` };
+    if (server !== "c.us" && server !== "s.whatsapp.net")
+      return { ok: false, reason: "is not a person's ID" };
     s = s.slice(0, at);
   }
-  if (!/^[+\d\s().\-/]+$/.test(s)) return { ok: false, reason: "has characters a phone number cannot have" };
-  if (s.startsWith("00")) s = `+${s.slice(2)}`;
-  if (!s.startsWith("+")) s = `+${s}`;
-  const parsed = parsePhoneNumberFromString(s);
-  if (!parsed)
+  // one pass: keep the digits, allow the usual separators, refuse anything else
+  let digits = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += s[i];
+    else if (!(SEPARATORS.has(c) || (c === 43 && i === 0)))
+      return { ok: false, reason: "has characters a phone number cannot have" };
+  }
+  if (!s.startsWith("+") && digits.startsWith("00")) digits = digits.slice(2);
+  if (digits.length < 7 || digits.length > 15)
     return { ok: false, reason: "is not an international phone number (start with + and the country code)" };
-  if (!parsed.isValid())
-    return { ok: false, reason: `is not a valid ${parsed.country ?? "international"} number` };
-  return { ok: true, jid: `${parsed.number.slice(1)}@c.us` };
+  const cc = callingCodeOf(digits);
+  if (!cc) return { ok: false, reason: "does not start with a known country calling code" };
+  if (isValidNational(cc, digits.slice(cc.length))) return { ok: true, jid: `${digits}@c.us` };
+  // not valid as written: libphonenumber's full parser may still find it valid once it strips a
+  // trunk prefix ("+44 (0)20 …", "+7 8 …"), and then its normalized number is the person
+  const parsed = fullParser()(`+${digits}`);
+  if (parsed?.isValid()) return { ok: true, jid: `${parsed.number.slice(1)}@c.us` };
+  return { ok: false, reason: `is not a valid phone number for country code +${cc}` };
 }
 
 /** Aliases look like names, numbers look like numbers: this decides which error message fits. */
 export const looksLikeAlias = (s: string): boolean => /^[A-Za-z][A-Za-z0-9._-]*$/.test(s.trim());
+
+// ---- validity ----
+// libphonenumber-js's own isValid() rebuilds a RegExp for every pattern it tries, which dominates
+// validating a 100,000-member fleet. This is the same algorithm (getNumberType, and the country
+// choice for shared calling codes) over the same full metadata, with each pattern compiled once.
+// What it finds invalid is asked of libphonenumber-js itself, and a property test checks the two
+// agree on random numbers.
+
+interface TypeDef {
+  pattern(): string;
+  possibleLengths(): number[] | undefined;
+}
+interface Plans {
+  getCountryCodesForCallingCode(cc: string): string[] | undefined;
+  selectNumberingPlan(countryOrCallingCode: string): void;
+  leadingDigits(): string | undefined;
+  nationalNumberPattern(): string;
+  hasTypes(): boolean;
+  type(t: string): TypeDef | undefined;
+}
+
+/** One country's numbering plan with every pattern compiled once. */
+interface Plan {
+  national: RegExp;
+  leading?: RegExp;
+  hasTypes: boolean;
+  /** FIXED_LINE first, then the other types in libphonenumber's order */
+  types: { lengths?: number[]; re: RegExp }[];
+}
+
+const plans = new Metadata(metadata) as unknown as Plans;
+const callingCodes = new Set(
+  Object.keys((metadata as unknown as { country_calling_codes: object }).country_calling_codes),
+);
+const TYPES = [
+  "FIXED_LINE",
+  "MOBILE",
+  "PREMIUM_RATE",
+  "TOLL_FREE",
+  "SHARED_COST",
+  "VOIP",
+  "PERSONAL_NUMBER",
+  "PAGER",
+  "UAN",
+  "VOICEMAIL",
+];
+const compiled = new Map<string, Plan>();
+
+function planOf(countryOrCallingCode: string): Plan {
+  let plan = compiled.get(countryOrCallingCode);
+  if (!plan) {
+    plans.selectNumberingPlan(countryOrCallingCode);
+    const lead = plans.leadingDigits();
+    plan = {
+      national: new RegExp(`^(?:${plans.nationalNumberPattern()})$`),
+      ...(lead ? { leading: new RegExp(lead) } : {}),
+      hasTypes: plans.hasTypes(),
+      types: TYPES.flatMap((t) => {
+        const def = plans.type(t);
+        const pattern = def?.pattern();
+        if (!def || !pattern) return [];
+        const lengths = def.possibleLengths();
+        return [{ ...(lengths ? { lengths } : {}), re: new RegExp(`^(?:${pattern})$`) }];
+      }),
+    };
+    compiled.set(countryOrCallingCode, plan);
+  }
+  return plan;
+}
+
+/** libphonenumber's getNumberType(...) !== undefined */
+function hasNumberType(national: string, plan: Plan): boolean {
+  if (!plan.national.test(national)) return false;
+  return plan.types.some((t) => (!t.lengths || t.lengths.includes(national.length)) && t.re.test(national));
+}
+
+function isValidNational(cc: string, national: string): boolean {
+  const countries = plans.getCountryCodesForCallingCode(cc);
+  if (countries && countries.length > 1) {
+    // a shared calling code (+1, +7, +44…): the first country whose leading digits or types fit
+    for (const c of countries) {
+      const plan = planOf(c);
+      if (plan.leading) {
+        if (national.search(plan.leading) === 0)
+          return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
+      } else if (hasNumberType(national, plan)) return true;
+    }
+  }
+  const plan = planOf(countries?.length === 1 ? countries[0]! : cc);
+  return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
+}
+
+function callingCodeOf(digits: string): string | undefined {
+  // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
+  for (const len of [1, 2, 3]) {
+    const c = digits.slice(0, len);
+    if (callingCodes.has(c)) return c;
+  }
+  return undefined;
+}

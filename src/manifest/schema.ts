@@ -1,15 +1,28 @@
-// The JSON Schemas in schemas/ are the source of truth; ajv compiles them once per process.
-import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+// The JSON Schemas in schemas/ are the source of truth. The build compiles them to standalone
+// validators (dist/validators/*.cjs) so a run starts without compiling; from source (tests), ajv
+// compiles them on first use with the same options.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { Located } from "../errors.js";
 import { locate, type ParsedYaml } from "./yaml.js";
 
 export const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
+const PRECOMPILED = new URL("../validators/", import.meta.url);
+export const SCHEMA_NAMES = ["group", "config", "people", "plan"] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
-export type SchemaName = "group" | "config" | "people" | "plan";
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictTypes: false,
+  allowUnionTypes: true,
+};
 
+const require = createRequire(import.meta.url);
 const compiled = new Map<SchemaName, ValidateFunction>();
-let ajv: Ajv2020 | undefined;
 
 export function readSchema(name: SchemaName): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), "utf8")) as Record<
@@ -21,14 +34,12 @@ export function readSchema(name: SchemaName): Record<string, unknown> {
 export function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    ajv ??= new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictTypes: false,
-      allowUnionTypes: true,
-    });
-    v = ajv.compile(readSchema(name));
+    const file = fileURLToPath(new URL(`${name}.cjs`, PRECOMPILED));
+    if (existsSync(file)) v = require(file) as ValidateFunction;
+    else {
+      const { Ajv2020 } = require("ajv/dist/2020") as typeof import("ajv/dist/2020.js");
+      v = new Ajv2020(AJV_OPTIONS).compile(readSchema(name));
+    }
     compiled.set(name, v);
   }
   return v;

@@ -3,7 +3,6 @@ import type { LiveGroup } from "../live.js";
 import { MAX_PARTICIPANTS } from "../manifest/load.js";
 import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
-import { fingerprint } from "./fingerprint.js";
 
 /** What WhatsApp gives a new group; a create plans a setting change only where the manifest differs. */
 export const CREATE_DEFAULTS: Settings = {
@@ -34,7 +33,7 @@ export function diffGroup(d: DesiredGroup, live: LiveGroup | undefined, ctx: Dif
     const changes: Change[] = [];
     if (d.farewell && !live.farewellSent) changes.push({ kind: "farewell", message: d.farewell });
     changes.push({ kind: "leave" }, { kind: "delete" });
-    return { ...base, groupId: live.id, action: "retire", changes, fingerprint: fingerprint(live) };
+    return { ...base, groupId: live.id, action: "retire", changes };
   }
   if (!live) return { ...base, subject: d.subject, action: "create", changes: createChanges(d, ctx) };
   return updateGroup(d, live, ctx, base);
@@ -87,7 +86,6 @@ function updateGroup(
     groupId: live.id,
     action: "update",
     changes: [],
-    fingerprint: fingerprint(live),
   };
   const participants = live.participants ?? [];
   const selfRole = self ? participants.find((p) => p.jid === self)?.role : undefined;

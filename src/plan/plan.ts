@@ -4,6 +4,7 @@ import type { Live } from "../live.js";
 import type { Desired } from "../manifest/types.js";
 import type { GroupPlan, Plan, Warning } from "./change.js";
 import { diffGroup } from "./diff.js";
+import { fingerprint } from "./fingerprint.js";
 import { matchGroups } from "./identity.js";
 
 export interface PlanOptions {
@@ -11,6 +12,8 @@ export interface PlanOptions {
   now: number;
   /** only these serials (like terraform -target); empty = all */
   targets?: string[];
+  /** fingerprint each live group, for saved plans (default true) */
+  fingerprints?: boolean;
 }
 
 export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
@@ -62,14 +65,15 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       warn({ code: "pinned-group-missing", serial: d.serial, message: pin });
       continue;
     }
-    groups.push(
-      diffGroup(d, id.matched.get(d.serial), {
-        config,
-        now: opts.now,
-        warn,
-        ...(live.labelIds ? { labelIds: live.labelIds } : {}),
-      }),
-    );
+    const lg = id.matched.get(d.serial);
+    const gp = diffGroup(d, lg, {
+      config,
+      now: opts.now,
+      warn,
+      ...(live.labelIds ? { labelIds: live.labelIds } : {}),
+    });
+    if (lg && opts.fingerprints !== false) gp.fingerprint = fingerprint(lg);
+    groups.push(gp);
   }
   if (targets.size === 0) {
     for (const o of id.orphans)

@@ -4,13 +4,13 @@ import type { Live } from "../../live.js";
 import type { Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
 import { plan } from "../../plan/plan.js";
-import { readLive } from "../../plan/refresh.js";
+import { enrich } from "../../plan/refresh.js";
 import { renderJson } from "../../plan/render/json.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
 import { renderText } from "../../plan/render/text.js";
 import { type Connection, connect } from "../../wawp/connect.js";
 import type { Output } from "../output.js";
-import { loadOrExit } from "./validate.js";
+import { loadOrExitAsync } from "./validate.js";
 
 export type Format = "text" | "json" | "markdown";
 
@@ -39,12 +39,16 @@ export async function computePlan(
   conn: Connection,
   io: Output,
   targets: string[] = [],
+  fingerprints = true,
 ): Promise<Planned> {
-  const { desired } = loadOrExit(dir, io);
+  // the listing is asked for first: the server prepares it while the manifests load
+  const listing = conn.client.listGroups();
+  listing.catch(() => undefined); // awaited below, after the manifests are known to be good
+  const { desired } = await loadOrExitAsync(dir, io);
   if (!desired.config.self && conn.sandbox) desired.config.self = conn.sandbox.self;
   const now = Math.floor(Date.now() / 1000);
-  const live = await readLive(conn.client, desired, { now, targets });
-  const p = plan(desired, live, { now, targets });
+  const live = await enrich(conn.client, desired, await listing, { now, targets });
+  const p = plan(desired, live, { now, targets, fingerprints });
   p.createdAt = new Date(now * 1000).toISOString();
   p.dir = dir;
   p.target = conn.label;
@@ -60,7 +64,9 @@ export function render(p: Plan, format: Format, io: Output): string {
 export async function planCommand(opts: PlanOptions, io: Output): Promise<void> {
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
-    const { plan: p } = await computePlan(opts.dir, conn, io, opts.group ?? []);
+    // fingerprints matter only to a saved plan
+    const saving = !!opts.out || opts.format === "json";
+    const { plan: p } = await computePlan(opts.dir, conn, io, opts.group ?? [], saving);
     io.out(render(p, opts.format, io));
     if (opts.out) {
       writeFileSync(opts.out, renderJson(p));

@@ -1,5 +1,5 @@
 import { ExitError, formatLocated } from "../../errors.js";
-import { type LoadResult, loadFleet } from "../../manifest/load.js";
+import { type LoadResult, loadFleet, loadFleetAsync } from "../../manifest/load.js";
 import type { Output } from "../output.js";
 
 export interface ValidateOptions {
@@ -18,7 +18,14 @@ export async function validateCommand(opts: ValidateOptions, io: Output): Promis
 
 /** Load the fleet; on any problem print them all and stop with exit 1. */
 export function loadOrExit(dir: string, io: Output): LoadResult {
-  const result = loadFleet(dir);
+  return exitOnProblems(loadFleet(dir), io);
+}
+
+export async function loadOrExitAsync(dir: string, io: Output): Promise<LoadResult> {
+  return exitOnProblems(await loadFleetAsync(dir), io);
+}
+
+function exitOnProblems(result: LoadResult, io: Output): LoadResult {
   if (result.problems.length) {
     const sorted = [...result.problems].sort((a, b) =>
       a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,

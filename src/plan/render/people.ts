@@ -1,5 +1,7 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { createRequire } from "node:module";
 import { maskJid } from "../../jid.js";
+
+const require = createRequire(import.meta.url);
 
 const pretty = new Map<string, string>();
 
@@ -8,6 +10,8 @@ export function formatJid(jid: string): string {
   let s = pretty.get(jid);
   if (s === undefined) {
     const digits = jid.slice(0, jid.indexOf("@"));
+    const { parsePhoneNumberFromString } =
+      require("libphonenumber-js/max") as typeof import("libphonenumber-js/max");
     s = parsePhoneNumberFromString(`+${digits}`)?.formatInternational() ?? `+${digits}`;
     pretty.set(jid, s);
   }

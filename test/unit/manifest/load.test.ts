@@ -10,7 +10,7 @@ describe("loadFleet: every invalid fixture names its file, line and problem", ()
     ["syntax-error", "g.yaml", 4, 1, /YAML: Missing closing "quote/],
     ["duplicate-serial", "a.yaml", 1, 9, /duplicate serial "OK-1", also declared in .*sub\/b\.yaml:1:9/],
     ["unknown-alias", "g.yaml", 5, 5, /unknown alias "alex" \(not in people\.yaml\)/],
-    ["bad-number", "g.yaml", 5, 5, /"\+1 415 555 01" is not a valid international number/],
+    ["bad-number", "g.yaml", 5, 5, /"\+1 415 555 01" is not a valid phone number for country code \+1/],
     ["both-roles", "g.yaml", 6, 5, /listed in both admins \(line 4\) and members/],
     ["listed-twice", "g.yaml", 6, 5, /listed twice in members \(also at line 5\)/],
     ["unknown-key", "g.yaml", 4, 1, /unknown key "memebers" \(did you mean "members"\?\)/],

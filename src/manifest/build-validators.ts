@@ -1,0 +1,18 @@
+// Build step: compile schemas/*.schema.json into standalone validators in dist/validators/, so the
+// CLI validates without loading and compiling ajv at every start.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standalone from "ajv/dist/standalone/index.js";
+
+const standaloneCode = standalone.default;
+
+import { AJV_OPTIONS, readSchema, SCHEMA_NAMES } from "./schema.js";
+
+const out = fileURLToPath(new URL("../validators/", import.meta.url));
+mkdirSync(out, { recursive: true });
+for (const name of SCHEMA_NAMES) {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
+  const validate = ajv.compile(readSchema(name));
+  writeFileSync(`${out}${name}.cjs`, standaloneCode(ajv, validate));
+}

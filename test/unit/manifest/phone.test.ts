@@ -1,0 +1,101 @@
+import fc from "fast-check";
+import { isValidPhoneNumber } from "libphonenumber-js/max";
+import { describe, expect, it } from "vitest";
+import { parsePhone } from "../../../src/manifest/phone.js";
+
+describe("parsePhone", () => {
+  it.each([
+    ["+1 415 555 0102", "14155550102@c.us"],
+    ["+1 (415) 555-0102", "14155550102@c.us"],
+    ["14155550102", "14155550102@c.us"],
+    ["0014155550102", "14155550102@c.us"],
+    ["14155550102@s.whatsapp.net", "14155550102@c.us"],
+    ["+44 20 7946 0958", "442079460958@c.us"],
+    ["+49 30 901820", "4930901820@c.us"],
+    ["+971 50 123 4567", "971501234567@c.us"],
+    ["+55 11 91234 5678", "5511912345678@c.us"],
+    ["+44 (0)20 7946 0958", "442079460958@c.us"],
+  ])("%s -> %s", (raw, jid) => expect(parsePhone(raw)).toEqual({ ok: true, jid }));
+
+  it.each([
+    ["+1 415 555 01", /not a valid phone number for country code \+1/],
+    ["+44 7700 900123", /not a valid phone number for country code \+44/],
+    ["call me", /characters a phone number cannot have/],
+    ["+999 1234567", /known country calling code/],
+    ["12345", /not an international phone number/],
+    ["123@g.us", /not a person's ID/],
+  ])("%s is refused", (raw, why) => {
+    const r = parsePhone(raw);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(why);
+  });
+
+  it("agrees with libphonenumber-js on random numbers in every calling code", () => {
+    const codes = [
+      "1",
+      "7",
+      "20",
+      "27",
+      "30",
+      "31",
+      "33",
+      "34",
+      "39",
+      "44",
+      "49",
+      "52",
+      "55",
+      "61",
+      "81",
+      "86",
+      "90",
+      "91",
+      "234",
+      "254",
+      "351",
+      "353",
+      "380",
+      "852",
+      "880",
+      "961",
+      "966",
+      "971",
+      "972",
+      "998",
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...codes), fc.stringMatching(/^[0-9]{5,12}$/), (cc, rest) => {
+        const text = `+${cc}${rest}`;
+        expect(parsePhone(text).ok).toBe(isValidPhoneNumber(text));
+      }),
+      { numRuns: 20_000, seed: 42 },
+    );
+  });
+
+  it("agrees with libphonenumber-js on the valid-looking NANP and European numbers fleets list", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          "1212",
+          "1415",
+          "1646",
+          "1905",
+          "1876",
+          "1787",
+          "4420",
+          "447",
+          "4915",
+          "336",
+          "3460",
+          "393",
+        ),
+        fc.stringMatching(/^[2-9][0-9]{6,8}$/),
+        (p, rest) => {
+          const text = `+${p}${rest}`;
+          expect(parsePhone(text).ok).toBe(isValidPhoneNumber(text));
+        },
+      ),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
+});
