@@ -40,6 +40,8 @@ export interface Live {
   groups: LiveGroup[];
   /** label name -> id, when labels were read */
   labelIds?: Record<string, string>;
+  /** what the reader could not read (an engine without the endpoint), for the plan's warnings */
+  notes?: { code: string; serial?: string; message: string }[];
 }
 
 export interface AddOutcome {

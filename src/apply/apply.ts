@@ -6,6 +6,7 @@ import type { AddOutcome, LiveGroup, LiveReader, Mutator } from "../live.js";
 import { subjectParser } from "../manifest/subject.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 import type { Change, GroupPlan, Plan } from "../plan/change.js";
+import { optional } from "../plan/refresh.js";
 import { mapLimit } from "../pool.js";
 import { invite, sendOnce } from "./invites.js";
 import { type Clock, CreateBudget, realClock, TokenBucket } from "./throttle.js";
@@ -297,7 +298,9 @@ async function create(
 
 async function farewell(groupId: string, message: string, deps: ExecutorDeps, w: Writer): Promise<void> {
   const sent = async () =>
-    (await deps.reader.recentMessages(groupId, 50)).some((m) => m.fromMe && m.body.trim() === message.trim());
+    ((await optional(deps.reader.recentMessages(groupId, 50), () => undefined)) ?? []).some(
+      (m) => m.fromMe && m.body.trim() === message.trim(),
+    );
   await sendOnce(() => w.do((m) => m.sendText(groupId, message)), sent);
 }
 

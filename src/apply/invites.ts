@@ -3,7 +3,7 @@
 import { ApiError } from "../errors.js";
 import type { LiveGroup, LiveReader, Mutator } from "../live.js";
 import type { Config } from "../manifest/types.js";
-import { lastInvite } from "../plan/refresh.js";
+import { lastInvite, optional } from "../plan/refresh.js";
 
 export interface InviteContext {
   reader: LiveReader;
@@ -24,7 +24,9 @@ export async function invite(ctx: InviteContext, jid: string, engineSent = false
   ctx.code ??= await ctx.reader.getInviteCode(ctx.group.id);
   const cooldown = ctx.config.invites.cooldownDays * 86_400;
   const recentlySent = async () => {
-    const at = lastInvite(await ctx.reader.recentMessages(jid, 20), ctx.group as LiveGroup, ctx.code);
+    // an engine that cannot show chats: nothing to recognise, so the first send goes
+    const msgs = (await optional(ctx.reader.recentMessages(jid, 20), () => undefined)) ?? [];
+    const at = lastInvite(msgs, ctx.group as LiveGroup, ctx.code);
     return at !== undefined && ctx.now() - at < cooldown;
   };
   if (await recentlySent()) return "already";

@@ -102,7 +102,8 @@ function updateGroup(
       ...(live.description !== undefined ? { from: live.description } : {}),
       to: d.description,
     });
-  if (d.icon && live.picture?.sha256 !== d.icon.sha256)
+  // a picture that could not be read (live.picture unset) is not compared
+  if (d.icon && live.picture && live.picture.sha256 !== d.icon.sha256)
     changes.push({
       kind: "setIcon",
       from: live.picture?.sha256 ?? null,

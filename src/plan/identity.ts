@@ -41,7 +41,7 @@ export function matchGroups(desired: DesiredGroup[], live: LiveGroup[], config: 
     if (!serial) continue; // not the reconciler's business
     const d = declared.get(serial);
     if (!d) {
-      if (config.self && g.owner === config.self) orphans.push({ group: g, serial });
+      if (isOurs(g, config.self)) orphans.push({ group: g, serial });
       continue;
     }
     if (matched.has(serial)) {
@@ -62,4 +62,26 @@ export function matchGroups(desired: DesiredGroup[], live: LiveGroup[], config: 
       );
   }
   return { matched, duplicates, missingPins, orphans, shadowed };
+}
+
+/** Created by the instance: its owner, or (when the engine does not name an owner) its superadmin. */
+function isOurs(g: LiveGroup, self: string | undefined): boolean {
+  if (!self) return false;
+  if (g.owner) return g.owner === self;
+  return g.participants?.some((p) => p.jid === self && p.role === "superadmin") ?? false;
+}
+
+/**
+ * The instance's own number when the configuration does not give it: the one person in every group
+ * the instance can see (the listing holds only groups it is in). Undefined when that is ambiguous.
+ */
+export function inferSelf(live: LiveGroup[]): string | undefined {
+  let common: Set<string> | undefined;
+  for (const g of live) {
+    if (!g.participants) return undefined;
+    const here = new Set(g.participants.map((p) => p.jid).filter((j) => j.endsWith("@c.us")));
+    common = common ? new Set([...common].filter((j) => here.has(j))) : here;
+    if (common.size === 0) return undefined;
+  }
+  return common && common.size === 1 ? [...common][0] : undefined;
 }

@@ -23,6 +23,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
     if (!warnings.some((x) => x.code === w.code && x.serial === w.serial && x.message === w.message))
       warnings.push(w);
   };
+  for (const n of live.notes ?? []) warn(n);
   const targets = new Set(opts.targets ?? []);
   const inScope = (serial: string) => targets.size === 0 || targets.has(serial);
   const id = matchGroups(desired.groups, live.groups, config);

@@ -2,6 +2,7 @@
 // listing lacks (participants, an unreported setting, the picture when an icon is declared, labels
 // when declared, the farewell when retiring, and one chat read per listed person who is absent).
 import { createHash } from "node:crypto";
+import { ApiError } from "../errors.js";
 import type { Live, LiveGroup, LiveReader } from "../live.js";
 import { type Desired, type DesiredGroup, SETTING_KEYS } from "../manifest/types.js";
 import { mapLimit } from "../pool.js";
@@ -33,21 +34,50 @@ export async function enrich(
     const g = id.matched.get(d.serial);
     if (g) work.push({ d, g });
   }
-  const live: Live = { groups };
+  const live: Live = { groups, notes: [] };
+  const note = (code: string, serial: string | undefined, message: string) => {
+    if (!live.notes!.some((n) => n.code === code && n.serial === serial))
+      live.notes!.push({ code, ...(serial ? { serial } : {}), message });
+  };
   if (desired.groups.some((d) => d.labels.length && !d.retired && (!targets.size || targets.has(d.serial)))) {
-    const labels = await reader.listLabels();
-    live.labelIds = Object.fromEntries(labels.map((l) => [l.name, l.id]));
+    const labels = await optional(reader.listLabels(), (why) =>
+      note("labels-unreadable", undefined, `labels could not be read (${why}); labels are not compared`),
+    );
+    if (labels) live.labelIds = Object.fromEntries(labels.map((l) => [l.name, l.id]));
   }
-  await mapLimit(work, config.limits.concurrency, async ({ d, g }) => enrichGroup(reader, d, g, desired));
+  await mapLimit(work, config.limits.concurrency, async ({ d, g }) =>
+    enrichGroup(reader, d, g, desired, note),
+  );
   return live;
 }
 
-async function enrichGroup(reader: LiveReader, d: DesiredGroup, g: LiveGroup, desired: Desired) {
+/** An endpoint some engines lack (404, 405, 422, 501): its absence is reported, not fatal. */
+export async function optional<T>(p: Promise<T>, unavailable: (why: string) => void): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ApiError && [404, 405, 422, 501].includes(e.status)) {
+      unavailable(`HTTP ${e.status}`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+type Note = (code: string, serial: string | undefined, message: string) => void;
+
+async function enrichGroup(reader: LiveReader, d: DesiredGroup, g: LiveGroup, desired: Desired, note: Note) {
   const { config } = desired;
+  const chatsUnreadable = (why: string) =>
+    note(
+      "chats-unreadable",
+      d.serial,
+      `recent messages could not be read (${why}); sent invites and farewells cannot be recognised`,
+    );
   if (d.retired) {
     if (d.farewell) {
-      const msgs = await reader.recentMessages(g.id, 50);
-      g.farewellSent = msgs.some((m) => m.fromMe && m.body.trim() === d.farewell!.trim());
+      const msgs = await optional(reader.recentMessages(g.id, 50), chatsUnreadable);
+      g.farewellSent = (msgs ?? []).some((m) => m.fromMe && m.body.trim() === d.farewell!.trim());
     }
     return;
   }
@@ -77,8 +107,8 @@ async function enrichGroup(reader: LiveReader, d: DesiredGroup, g: LiveGroup, de
   const code = await reader.getInviteCode(g.id).catch(() => undefined);
   g.invitesSent = {};
   await mapLimit(absent, 2, async (jid) => {
-    const msgs = await reader.recentMessages(jid, 20);
-    const sentAt = lastInvite(msgs, g, code);
+    const msgs = await optional(reader.recentMessages(jid, 20), chatsUnreadable);
+    const sentAt = lastInvite(msgs ?? [], g, code);
     // older invites still count: the person refused adds before, so an invite (not an add) is next
     if (sentAt !== undefined) g.invitesSent![jid] = sentAt;
   });

@@ -159,7 +159,10 @@ export class WawpClient implements Wawp {
       const groups = normalizeGroups(body);
       const rawCount = countItems(body);
       if (rawCount === 0) break;
+      // a server that ignores offset sends the same groups again: no new group, no next page
+      const before = seen.size;
       for (const g of groups) seen.set(g.id, g);
+      if (seen.size === before) break;
       offset += rawCount;
     }
     return [...seen.values()];

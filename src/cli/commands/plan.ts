@@ -3,6 +3,7 @@ import { ExitError, UsageError } from "../../errors.js";
 import type { Live } from "../../live.js";
 import type { Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
+import { inferSelf } from "../../plan/identity.js";
 import { plan } from "../../plan/plan.js";
 import { enrich } from "../../plan/refresh.js";
 import { renderJson } from "../../plan/render/json.js";
@@ -46,8 +47,18 @@ export async function computePlan(
   listing.catch(() => undefined); // awaited below, after the manifests are known to be good
   const { desired } = await loadOrExitAsync(dir, io);
   if (!desired.config.self && conn.sandbox) desired.config.self = conn.sandbox.self;
+  const groups = await listing;
+  if (!desired.config.self) {
+    const self = inferSelf(groups);
+    if (self) {
+      desired.config.self = self;
+      io.err(
+        `wagroups: self is not configured; the instance is ${self.split("@")[0]} (the one number in every group); set WAWP_SELF to be sure\n`,
+      );
+    }
+  }
   const now = Math.floor(Date.now() / 1000);
-  const live = await enrich(conn.client, desired, await listing, { now, targets });
+  const live = await enrich(conn.client, desired, groups, { now, targets });
   const p = plan(desired, live, { now, targets, fingerprints });
   p.createdAt = new Date(now * 1000).toISOString();
   p.dir = dir;
