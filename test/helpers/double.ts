@@ -112,9 +112,14 @@ export async function startDouble(opts: DoubleOptions): Promise<Double> {
       return reply(201, ng);
     }
     if (g && !mine(g)) return send(403, { message: "not a participant" });
-    if (g && parts[2] === "subject" && m === "PUT") return ((g.subject = body.subject), reply(200, true));
-    if (g && parts[2] === "description" && m === "PUT")
-      return ((g.desc = body.description), reply(200, true));
+    if (g && parts[2] === "subject" && m === "PUT") {
+      g.subject = body.subject;
+      return reply(200, true);
+    }
+    if (g && parts[2] === "description" && m === "PUT") {
+      g.desc = body.description;
+      return reply(200, true);
+    }
     if (g && parts[2] === "settings") {
       const key = parts[4];
       if (m === "PUT") {
