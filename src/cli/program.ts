@@ -57,6 +57,11 @@ export function buildProgram(
     .option("--out <file>", "also save the plan as JSON, for `wagroups apply <file>`")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are")
     .option("--group <serial...>", "plan only these groups (repeatable or comma-separated)", collect)
+    .option("--shard <i/n>", "plan only the groups whose serial hashes to shard i of n (e.g. 2/4)")
+    .option(
+      "--github-comment",
+      "post the Markdown plan on the pull request (GitHub Actions), editing it in place",
+    )
     .action(async (o) => {
       const m = await import("./commands/plan.js");
       await m.planCommand({ ...o, format: m.checkFormat(o.format) }, ctx());
@@ -70,9 +75,17 @@ export function buildProgram(
     .option("--auto-approve", "do not ask for confirmation")
     .option("--force", "apply even a plan marked unsafe")
     .option("--group <serial...>", "apply only these groups", collect)
+    .option("--shard <i/n>", "apply only the groups whose serial hashes to shard i of n")
     .action(async (file, o) =>
       (await import("./commands/apply.js")).applyCommand({ ...o, planFile: file }, ctx()),
     );
+
+  program
+    .command("import")
+    .description("write manifests for live groups the instance administers that no manifest declares")
+    .option("--dir <dir>", "manifest directory", "groups")
+    .option("--serial-prefix <prefix>", "prefix for new serials (PREFIX-1, PREFIX-2, …)", "IMP")
+    .action(async (o) => (await import("./commands/import.js")).importCommand(o, ctx()));
 
   const sandbox = program.command("sandbox").description("the built-in Wawp simulator");
   sandbox

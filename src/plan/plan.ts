@@ -14,6 +14,8 @@ export interface PlanOptions {
   targets?: string[];
   /** fingerprint each live group, for saved plans (default true) */
   fingerprints?: boolean;
+  /** with --shard: which serials this run owns (orphans are reported by the shard they hash to) */
+  owns?: (serial: string) => boolean;
 }
 
 export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
@@ -25,7 +27,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
   };
   for (const n of live.notes ?? []) warn(n);
   const targets = new Set(opts.targets ?? []);
-  const inScope = (serial: string) => targets.size === 0 || targets.has(serial);
+  const owns = opts.owns ?? (() => true);
+  const inScope = (serial: string) => (targets.size === 0 || targets.has(serial)) && owns(serial);
   const id = matchGroups(desired.groups, live.groups, config);
   if (!config.self)
     warn({
@@ -77,13 +80,13 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
     groups.push(gp);
   }
   if (targets.size === 0) {
-    for (const o of id.orphans)
+    for (const o of id.orphans.filter((x) => owns(x.serial)))
       warn({
         code: "orphan",
         serial: o.serial,
         message: `live group ${o.group.id} "${o.group.subject}" carries serial ${o.serial}, which no manifest declares; left untouched`,
       });
-    for (const s of id.shadowed)
+    for (const s of id.shadowed.filter((x) => owns(x.serial)))
       warn({
         code: "shadowed",
         serial: s.serial,

@@ -10,6 +10,8 @@ import { matchGroups } from "./identity.js";
 
 export interface RefreshOptions {
   targets?: string[];
+  /** with --shard: the serials this run owns */
+  owns?: (serial: string) => boolean;
   /** Unix seconds */
   now: number;
 }
@@ -27,10 +29,12 @@ export async function enrich(
 ): Promise<Live> {
   const { config } = desired;
   const targets = new Set(opts.targets ?? []);
+  const owns = opts.owns ?? (() => true);
+  const inScope = (serial: string) => (!targets.size || targets.has(serial)) && owns(serial);
   const id = matchGroups(desired.groups, groups, config);
   const work: { d: DesiredGroup; g: LiveGroup }[] = [];
   for (const d of desired.groups) {
-    if (targets.size && !targets.has(d.serial)) continue;
+    if (!inScope(d.serial)) continue;
     const g = id.matched.get(d.serial);
     if (g) work.push({ d, g });
   }
@@ -39,7 +43,7 @@ export async function enrich(
     if (!live.notes!.some((n) => n.code === code && n.serial === serial))
       live.notes!.push({ code, ...(serial ? { serial } : {}), message });
   };
-  if (desired.groups.some((d) => d.labels.length && !d.retired && (!targets.size || targets.has(d.serial)))) {
+  if (desired.groups.some((d) => d.labels.length && !d.retired && inScope(d.serial))) {
     const labels = await optional(reader.listLabels(), (why) =>
       note("labels-unreadable", undefined, `labels could not be read (${why}); labels are not compared`),
     );

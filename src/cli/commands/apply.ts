@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { type ApplyReport, execute, type GroupResult } from "../../apply/apply.js";
 import { ConfigError, ExitError, UnsafePlanError, UsageError } from "../../errors.js";
+import { writeStepSummary } from "../../github/summary.js";
 import { log } from "../../logger.js";
 import { validator } from "../../manifest/schema.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
+import { maskText } from "../../plan/render/markdown.js";
 import { peopleList } from "../../plan/render/people.js";
 import { renderText } from "../../plan/render/text.js";
+import { parseShard } from "../../plan/shard.js";
 import { connect } from "../../wawp/connect.js";
 import type { Output } from "../output.js";
 import { computePlan } from "./plan.js";
@@ -17,6 +20,7 @@ export interface ApplyOptions {
   autoApprove?: boolean;
   force?: boolean;
   group?: string[];
+  shard?: string;
   /** tests answer the prompt */
   confirm?: () => Promise<string>;
   stdinIsTTY?: boolean;
@@ -44,9 +48,10 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   const dir = saved?.dir && opts.dir === "groups" ? saved.dir : opts.dir;
   const targets =
     opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
+  const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
-    const fresh = await computePlan(dir, conn, io, targets);
+    const fresh = await computePlan(dir, conn, io, targets, true, shard);
     let plan = fresh.plan;
     const skipped: GroupResult[] = [];
     if (saved) {
@@ -102,6 +107,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     report.groups.push(...skipped);
     if (skipped.length) report.incomplete = true;
     io.out(summarize(report, plan, Date.now() - started));
+    writeStepSummary(applyMarkdown(report, plan));
     if (report.incomplete) throw new ExitError(3, "apply left work undone; run it again later");
   } finally {
     await conn.finish();
@@ -150,5 +156,31 @@ export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): s
     for (const { g, j } of invited) lines.push(`  ${g.serial}: ${peopleList([j], plan.aliases, false)}`);
   }
   log().info({ writes: report.writes }, "apply finished");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The job summary of an apply: counts and one row per group, numbers masked. */
+export function applyMarkdown(report: ApplyReport, plan: Plan): string {
+  const by = (st: GroupResult["status"]) => report.groups.filter((g) => g.status === st).length;
+  const lines = [
+    "### wagroups apply",
+    "",
+    `**${by("done")} done, ${by("deferred")} deferred, ${by("failed")} failed, ${by("skipped")} skipped; ${report.writes} write(s).**`,
+    "",
+  ];
+  if (report.groups.length) {
+    lines.push("| Group | Result | Writes | Notes |", "|---|---|---|---|");
+    for (const g of report.groups) {
+      const notes = [
+        ...g.notes,
+        ...(g.invited.length ? [`invited: ${peopleList(g.invited, plan.aliases, true)}`] : []),
+      ];
+      lines.push(
+        `| \`${g.serial}\` | ${mark[g.status]} ${g.status} | ${g.writes} | ${maskText(notes.join("; ")).replace(/\|/g, "\\|")} |`,
+      );
+    }
+  }
+  if (report.incomplete)
+    lines.push("", "> [!NOTE]", "> Work was left undone (exit code 3); the next run finishes it.");
   return `${lines.join("\n")}\n`;
 }

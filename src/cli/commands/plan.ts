@@ -1,5 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { ExitError, UsageError } from "../../errors.js";
+import { GitHubError, markerFor, upsertComment } from "../../github/comment.js";
+import { pullRequestContext } from "../../github/context.js";
+import { writeStepSummary } from "../../github/summary.js";
 import type { Live } from "../../live.js";
 import type { Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
@@ -9,6 +12,7 @@ import { enrich } from "../../plan/refresh.js";
 import { renderJson } from "../../plan/render/json.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
 import { renderText } from "../../plan/render/text.js";
+import { inShard, parseShard, type Shard } from "../../plan/shard.js";
 import { type Connection, connect } from "../../wawp/connect.js";
 import type { Output } from "../output.js";
 import { loadOrExitAsync } from "./validate.js";
@@ -21,6 +25,8 @@ export interface PlanOptions {
   out?: string;
   detailedExitcode?: boolean;
   group?: string[];
+  githubComment?: boolean;
+  shard?: string;
 }
 
 export function checkFormat(f: string): Format {
@@ -41,6 +47,7 @@ export async function computePlan(
   io: Output,
   targets: string[] = [],
   fingerprints = true,
+  shard?: Shard,
 ): Promise<Planned> {
   // the listing is asked for first: the server prepares it while the manifests load
   const listing = conn.client.listGroups();
@@ -58,8 +65,9 @@ export async function computePlan(
     }
   }
   const now = Math.floor(Date.now() / 1000);
-  const live = await enrich(conn.client, desired, groups, { now, targets });
-  const p = plan(desired, live, { now, targets, fingerprints });
+  const owns = (serial: string) => inShard(serial, shard);
+  const live = await enrich(conn.client, desired, groups, { now, targets, owns });
+  const p = plan(desired, live, { now, targets, fingerprints, owns });
   p.createdAt = new Date(now * 1000).toISOString();
   p.dir = dir;
   p.target = conn.label;
@@ -73,15 +81,35 @@ export function render(p: Plan, format: Format, io: Output): string {
 }
 
 export async function planCommand(opts: PlanOptions, io: Output): Promise<void> {
+  const shard = opts.shard ? parseShard(opts.shard) : undefined;
+  // fail on a missing token or event before reading anything
+  const github = opts.githubComment ? pullRequestContext() : undefined;
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";
-    const { plan: p } = await computePlan(opts.dir, conn, io, opts.group ?? [], saving);
+    const { plan: p } = await computePlan(opts.dir, conn, io, opts.group ?? [], saving, shard);
     io.out(render(p, opts.format, io));
     if (opts.out) {
       writeFileSync(opts.out, renderJson(p));
       io.err(`Saved the plan to ${opts.out}; apply it with: wagroups apply ${opts.out}\n`);
+    }
+    const title = `wagroups plan${opts.dir !== "groups" ? ` (${opts.dir})` : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
+    writeStepSummary(renderMarkdown(p, { marker: "", title }));
+    if (github) {
+      // one comment per pull request and directory (and shard), edited in place on every run
+      const marker = markerFor(`${opts.dir}${shard ? `#${shard.index}/${shard.count}` : ""}`);
+      const footer = `\n<sub>Updated by wagroups at ${p.createdAt ?? new Date().toISOString()}${github.sha ? ` for ${github.sha.slice(0, 7)}` : ""}.</sub>\n`;
+      try {
+        const r = await upsertComment(github, marker, renderMarkdown(p, { marker, title }) + footer);
+        io.err(
+          `wagroups: ${r.action} the plan comment on ${github.repo}#${github.number}${r.url ? ` (${r.url})` : ""}\n`,
+        );
+      } catch (e) {
+        // the plan stands; only the comment failed, and the exit code stays the plan's
+        if (!(e instanceof GitHubError)) throw e;
+        io.err(`wagroups: could not post the plan comment: ${e.message}\n`);
+      }
     }
     const blocked = p.groups.filter((g) => g.blocked);
     if (blocked.length)

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../../errors.js";
+import { loadFleet } from "../../manifest/load.js";
+import { SCHEMA_DIR } from "../../manifest/schema.js";
+import { SETTING_KEYS } from "../../manifest/types.js";
+import { inferSelf } from "../../plan/identity.js";
+import { importGroups } from "../../plan/import.js";
+import { formatJid } from "../../plan/render/people.js";
+import { mapLimit } from "../../pool.js";
+import { connect } from "../../wawp/connect.js";
+import type { Output } from "../output.js";
+import { loadOrExit } from "./validate.js";
+
+const require = createRequire(import.meta.url);
+
+export interface ImportOptions {
+  dir: string;
+  serialPrefix: string;
+}
+
+export async function importCommand(opts: ImportOptions, io: Output): Promise<void> {
+  if (!/^[A-Z][A-Z0-9]*$/.test(opts.serialPrefix))
+    throw new UsageError(
+      `--serial-prefix must be capital letters and digits, starting with a letter (got "${opts.serialPrefix}")`,
+    );
+  // a missing directory is fine: import is how a fleet starts
+  const { desired } = existsSync(opts.dir) ? loadOrExit(opts.dir, io) : loadFleet(opts.dir);
+  const conn = connect({ notice: (l) => io.err(`${l}\n`) });
+  try {
+    const live = await conn.client.listGroups();
+    desired.config.self ??= conn.sandbox?.self ?? inferSelf(live);
+    if (!desired.config.self)
+      throw new UsageError(
+        "cannot tell which number is the instance: set self in wagroups.yaml or WAWP_SELF",
+      );
+    const aliases = desired.aliases;
+    const found = importGroups(desired, live, opts.serialPrefix, (jid) => aliases[jid] ?? formatJid(jid));
+    // what the listing did not say, read per imported group
+    await mapLimit(found, desired.config.limits.concurrency, async (f) => {
+      const g = live.find((x) => x.id === f.groupId)!;
+      for (const k of SETTING_KEYS)
+        if (f.manifest.settings[k] === undefined)
+          (f.manifest.settings as Record<string, unknown>)[k] = await conn.client
+            .getSetting(g.id, k)
+            .catch(() => undefined);
+    });
+    const { stringify } = require("yaml") as typeof import("yaml");
+    const outDir = path.join(opts.dir, "imported");
+    let written = 0;
+    for (const f of found) {
+      const file = path.join(outDir, `${f.serial}.yaml`);
+      if (existsSync(file)) {
+        io.err(`wagroups: ${file} exists; not overwritten\n`);
+        continue;
+      }
+      mkdirSync(outDir, { recursive: true });
+      const schema = path.relative(outDir, fileURLToPath(new URL("group.schema.json", SCHEMA_DIR)));
+      const head = [
+        `# yaml-language-server: $schema=${schema}`,
+        `# Imported by \`wagroups import\` from ${f.groupId} on ${new Date().toISOString().slice(0, 10)}.`,
+        ...f.notes.map((n) => `# NOTE: ${n}`),
+      ];
+      writeFileSync(file, `${head.join("\n")}\n${stringify(f.manifest, { lineWidth: 0 })}`);
+      io.out(
+        `+ ${file}  ${f.serial}  (${f.manifest.admins.length} admin(s), ${f.manifest.members.length} member(s))${f.notes.length ? `: ${f.notes.join("; ")}` : ""}\n`,
+      );
+      written++;
+    }
+    io.out(
+      written
+        ? `Imported ${written} group(s). Next: \`wagroups validate\`, then \`wagroups plan\`: it shows the renames that add the serials.\n`
+        : "Nothing to import: every group the instance administers is declared.\n",
+    );
+  } finally {
+    await conn.finish();
+  }
+}
