@@ -41,7 +41,9 @@ describe("GitHub workflows", () => {
 
   it("the README's example workflows pass actionlint too", () => {
     const readme = readFileSync("README.md", "utf8");
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^jobs:/m.test(b));
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .filter((b) => /^jobs:/m.test(b));
     expect(blocks.length).toBe(2);
     for (const b of blocks) expect(lint(b, "README.yml")).toEqual([]);
   });
