@@ -378,7 +378,7 @@ function buildGroup(
 
 function resolvePerson(entry: string, people: Map<string, string>): Person | { error: string } {
   const key = entry.trim();
-  const aliased = people.get(key);
+  const aliased = people.size ? people.get(key) : undefined;
   if (aliased) return { jid: aliased, alias: key };
   if (looksLikeAlias(key)) return { error: `unknown alias "${key}" (not in people.yaml)` };
   const r = parsePhone(key);

@@ -9,7 +9,6 @@ const fullParser = () =>
 
 export type PhoneResult = { ok: true; jid: string } | { ok: false; reason: string };
 
-const cache = new Map<string, PhoneResult>();
 // space, tab, ( ) . - /
 const SEPARATORS = new Set([32, 9, 40, 41, 46, 45, 47]);
 
@@ -18,15 +17,7 @@ const SEPARATORS = new Set([32, 9, 40, 41, 46, 45, 47]);
  * "+" are read as international digits ("14155550102", "0014155550102"); a JID is accepted too.
  */
 export function parsePhone(raw: string): PhoneResult {
-  let hit = cache.get(raw);
-  if (!hit) {
-    hit = parseUncached(raw);
-    cache.set(raw, hit);
-  }
-  return hit;
-}
-
-function parseUncached(raw: string): PhoneResult {
+  // no memo: the check costs less than a Map of 100,000 distinct strings
   let s = raw.trim();
   const at = s.indexOf("@");
   if (at >= 0) {
@@ -57,7 +48,12 @@ function parseUncached(raw: string): PhoneResult {
 }
 
 /** Aliases look like names, numbers look like numbers: this decides which error message fits. */
-export const looksLikeAlias = (s: string): boolean => /^[A-Za-z][A-Za-z0-9._-]*$/.test(s.trim());
+export function looksLikeAlias(s: string): boolean {
+  const c = s.charCodeAt(0);
+  // numbers start with "+", "(" or a digit: most entries are decided by their first character
+  if (c === 43 || c === 40 || (c >= 48 && c <= 57)) return false;
+  return /^[A-Za-z][A-Za-z0-9._-]*$/.test(s.trim());
+}
 
 // ---- validity ----
 // libphonenumber-js's own isValid() rebuilds a RegExp for every pattern it tries, which dominates

@@ -1,8 +1,5 @@
 import { writeFileSync } from "node:fs";
 import { ExitError, UsageError } from "../../errors.js";
-import { GitHubError, markerFor, upsertComment } from "../../github/comment.js";
-import { pullRequestContext } from "../../github/context.js";
-import { writeStepSummary } from "../../github/summary.js";
 import type { Live } from "../../live.js";
 import type { Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
@@ -82,8 +79,9 @@ export function render(p: Plan, format: Format, io: Output): string {
 
 export async function planCommand(opts: PlanOptions, io: Output): Promise<void> {
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  // fail on a missing token or event before reading anything
-  const github = opts.githubComment ? pullRequestContext() : undefined;
+  // fail on a missing token or event before reading anything; GitHub code loads only when used
+  const gh = opts.githubComment || process.env.GITHUB_STEP_SUMMARY ? await loadGithub() : undefined;
+  const github = opts.githubComment ? gh!.pullRequestContext() : undefined;
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
     // fingerprints matter only to a saved plan
@@ -95,19 +93,19 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
       io.err(`Saved the plan to ${opts.out}; apply it with: wagroups apply ${opts.out}\n`);
     }
     const title = `wagroups plan${opts.dir !== "groups" ? ` (${opts.dir})` : ""}${shard ? ` shard ${shard.index}/${shard.count}` : ""}`;
-    writeStepSummary(renderMarkdown(p, { marker: "", title }));
-    if (github) {
+    gh?.writeStepSummary(renderMarkdown(p, { marker: "", title }));
+    if (github && gh) {
       // one comment per pull request and directory (and shard), edited in place on every run
-      const marker = markerFor(`${opts.dir}${shard ? `#${shard.index}/${shard.count}` : ""}`);
+      const marker = gh.markerFor(`${opts.dir}${shard ? `#${shard.index}/${shard.count}` : ""}`);
       const footer = `\n<sub>Updated by wagroups at ${p.createdAt ?? new Date().toISOString()}${github.sha ? ` for ${github.sha.slice(0, 7)}` : ""}.</sub>\n`;
       try {
-        const r = await upsertComment(github, marker, renderMarkdown(p, { marker, title }) + footer);
+        const r = await gh.upsertComment(github, marker, renderMarkdown(p, { marker, title }) + footer);
         io.err(
           `wagroups: ${r.action} the plan comment on ${github.repo}#${github.number}${r.url ? ` (${r.url})` : ""}\n`,
         );
       } catch (e) {
         // the plan stands; only the comment failed, and the exit code stays the plan's
-        if (!(e instanceof GitHubError)) throw e;
+        if (!(e instanceof gh.GitHubError)) throw e;
         io.err(`wagroups: could not post the plan comment: ${e.message}\n`);
       }
     }
@@ -121,4 +119,13 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
   } finally {
     await conn.finish();
   }
+}
+
+async function loadGithub() {
+  const [comment, context, summary] = await Promise.all([
+    import("../../github/comment.js"),
+    import("../../github/context.js"),
+    import("../../github/summary.js"),
+  ]);
+  return { ...comment, ...context, ...summary };
 }
