@@ -40,9 +40,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
   const groups: GroupPlan[] = [];
   for (const d of desired.groups) {
     if (!inScope(d.serial)) continue;
-    const dup = id.duplicates.get(d.serial);
-    if (dup) {
-      const reason = `${dup.length} live groups claim serial ${d.serial}: ${dup.map((g) => g.id).join(", ")}; pin one with \`id\` or rename the others`;
+    // a group that cannot be planned is shown blocked, and warned about, while the others go on
+    const blockedBy = (code: string, reason: string) => {
       groups.push({
         serial: d.serial,
         file: d.file,
@@ -52,21 +51,19 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
         pending: [],
         blocked: reason,
       });
-      warn({ code: "duplicate-serial", serial: d.serial, message: reason });
+      warn({ code, serial: d.serial, message: reason });
+    };
+    const dup = id.duplicates.get(d.serial);
+    if (dup) {
+      blockedBy(
+        "duplicate-serial",
+        `${dup.length} live groups claim serial ${d.serial}: ${dup.map((g) => g.id).join(", ")}; pin one with \`id\` or rename the others`,
+      );
       continue;
     }
     const pin = id.missingPins.get(d.serial);
     if (pin) {
-      groups.push({
-        serial: d.serial,
-        file: d.file,
-        subject: d.subject,
-        action: "none",
-        changes: [],
-        pending: [],
-        blocked: pin,
-      });
-      warn({ code: "pinned-group-missing", serial: d.serial, message: pin });
+      blockedBy("pinned-group-missing", pin);
       continue;
     }
     const lg = id.matched.get(d.serial);
