@@ -160,4 +160,31 @@ describe("safety and saved plans end to end", { timeout: 120_000 }, () => {
     expect(state.groups.find((g) => g.id === "120363000000000002@g.us")!.subject).toBe("K-1 | Kept");
     expect(state.groups.find((g) => g.id === "120363000000000001@g.us")!.participants.length).toBe(12);
   });
+
+  it("two live groups claiming one serial block that group: plan and apply exit 1, the other groups are applied", async () => {
+    const f = unsafeFleet();
+    const state = JSON.parse(readFileSync(f.stateFile, "utf8"));
+    state.groups.push(
+      sbGroup({
+        id: "120363000000000003@g.us",
+        subject: "U-1 | Copy",
+        participants: [
+          { jid: SELF, role: "superadmin" },
+          { jid: n(1), role: "admin" },
+        ],
+      }),
+    );
+    writeFileSync(f.stateFile, JSON.stringify(state));
+    served = await serve(["--state", f.stateFile]);
+    const plan = await run(["plan", "--dir", f.groups], { env: served.env });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain("U-1  blocked: 2 live groups claim serial U-1");
+    expect(plan.stderr).toContain("wagroups: 1 group(s) blocked: U-1");
+    const apply = await run(["apply", "--dir", f.groups, "--auto-approve"], { env: served.env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain("1 group(s) blocked: U-1 (2 live groups claim serial U-1");
+    const g = (await served.state()).groups;
+    expect(g.find((x) => x.id === "120363000000000002@g.us")!.subject).toBe("K-1 | Kept");
+    expect(g.find((x) => x.id === "120363000000000001@g.us")!.participants.length).toBe(12);
+  });
 });

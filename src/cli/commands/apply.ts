@@ -75,8 +75,16 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
       }
       plan = { ...saved, groups, unsafe: saved.unsafe, warnings: saved.warnings };
     }
+    const blocked = plan.groups.filter((g) => g.blocked);
+    // a blocked group needs a person to fix it: the others are applied, and the run ends in error
+    const blockedError = () =>
+      new ExitError(
+        1,
+        `${blocked.length} group(s) blocked: ${blocked.map((g) => `${g.serial} (${g.blocked})`).join("; ")}`,
+      );
     if (!hasChanges(plan) && !skipped.length) {
       io.out("No changes. The live groups match the manifests.\n");
+      if (blocked.length) throw blockedError();
       return;
     }
     io.out(renderText(plan, { color: io.color }));
@@ -108,6 +116,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     if (skipped.length) report.incomplete = true;
     io.out(summarize(report, plan, Date.now() - started));
     writeStepSummary(applyMarkdown(report, plan));
+    if (blocked.length) throw blockedError();
     if (report.incomplete) throw new ExitError(3, "apply left work undone; run it again later");
   } finally {
     await conn.finish();
