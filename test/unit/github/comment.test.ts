@@ -138,3 +138,27 @@ describe("job summary", () => {
     expect(writeStepSummary("x", {})).toBe(false);
   });
 });
+
+describe("the comment's size", () => {
+  it("a 3,000-group plan posted as a comment stays under GitHub's 65,536 characters", async () => {
+    const { renderMarkdown } = await import("../../../src/plan/render/markdown.js");
+    const { plan } = await import("../../../src/plan/plan.js");
+    const { desired, group, people } = await import("../../helpers/fleet.js");
+    const groups = Array.from({ length: 3000 }, (_, i) =>
+      group({ serial: `BIG-${i}`, admins: people(1), members: people(2, 3, 4, 5) }),
+    );
+    const body = `${renderMarkdown(plan(desired(groups), { groups: [] }, { now: 1 }), { marker })}\n<sub>Updated by wagroups at 2026-11-26T10:00:00.000Z for 0123456.</sub>\n`;
+    let posted = "";
+    nock(API).get("/repos/acme/fleet/issues/7/comments").query(true).reply(200, []);
+    nock(API)
+      .post("/repos/acme/fleet/issues/7/comments", (b) => {
+        posted = b.body;
+        return true;
+      })
+      .reply(201, { id: 1 });
+    await upsertComment(ctx, marker, body);
+    expect(posted).toBe(body);
+    expect(posted.length).toBeLessThan(65_536);
+    expect(posted).toContain(marker);
+  });
+});
