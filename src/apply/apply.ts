@@ -120,7 +120,7 @@ async function applyGroup(
   /** people actually in the group after this run's adds; promotions skip the rest */
   const refused = new Set<string>();
   let undone = false;
-  const outcomes = async (list: AddOutcome[]) => {
+  const outcomes = async (list: AddOutcome[], retried = false) => {
     for (const o of list) {
       if (o.code === 200 || o.code === 409) continue;
       refused.add(o.jid);
@@ -131,11 +131,14 @@ async function applyGroup(
           r.notes.push(`${o.jid} refuses adds and invites.fallback is off`);
           undone = true;
         }
-      } else if (o.code === 0) {
-        // the create answer did not list them: add explicitly
+      } else if (o.code === 0 && !retried) {
+        // the answer did not say what became of them: add them once more, explicitly
         const again = await w.do((m) => m.addParticipants(inviteCtx.group.id, [o.jid]));
         refused.delete(o.jid);
-        await outcomes(again);
+        await outcomes(again, true);
+      } else if (o.code === 0) {
+        // still no word: the next plan reads the group and knows
+        r.notes.push(`${o.jid}: the API did not say whether they were added; the next plan will tell`);
       } else {
         const why: Record<number, string> = {
           404: "is not on WhatsApp: fix the manifest",

@@ -160,8 +160,9 @@ export function normalizeAddResults(body: unknown, asked: string[]): AddOutcome[
     const inner = isObj(body.participants) ? body.participants : body;
     for (const [k, v] of Object.entries(inner)) if (k.includes("@") || /^\d+$/.test(k)) put(k, v);
   }
-  // a whole-call success with no detail ({status: 200}, true): everyone asked was added
-  return asked.map((j) => byJid.get(personJid(j)) ?? { jid: personJid(j), code: byJid.size ? 200 : 200 });
+  // a whole-call success with no detail ({status: 200}, true): everyone asked was added; detail that
+  // leaves someone out says nothing about them (code 0: the executor asks again)
+  return asked.map((j) => byJid.get(personJid(j)) ?? { jid: personJid(j), code: byJid.size ? 0 : 200 });
 }
 
 export function normalizeMessages(body: unknown): ChatMessage[] {

@@ -121,3 +121,14 @@ describe("add results", () => {
     expect(plain?.outcomes.map((o) => o.code)).toEqual([200, 0]);
   });
 });
+
+describe("add results that leave someone out", () => {
+  it("a detailed answer that omits a person says nothing about them (code 0)", () => {
+    expect(
+      normalizeAddResults({ "14155550101@c.us": { code: 200 } }, ["14155550101@c.us", "14155550102@c.us"]),
+    ).toEqual([
+      { jid: "14155550101@c.us", code: 200 },
+      { jid: "14155550102@c.us", code: 0 },
+    ]);
+  });
+});
