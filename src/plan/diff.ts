@@ -1,8 +1,8 @@
 // One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
 import type { LiveGroup } from "../live.js";
-import { MAX_PARTICIPANTS } from "../manifest/load.js";
 import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
+import { groupSafety } from "./safety.js";
 
 /** What WhatsApp gives a new group; a create plans a setting change only where the manifest differs. */
 export const CREATE_DEFAULTS: Settings = {
@@ -182,41 +182,13 @@ function updateGroup(
       message: `${unresolved.length} participant(s) known only by a privacy ID (${unresolved.join(", ")}); never removed`,
     });
 
-  // safety: admins left, the cap, the removal ratio
-  const unsafe: string[] = [];
-  const adminsAfter =
-    participants.filter(
-      (p) => p.role !== "member" && p.jid !== self && !demote.includes(p.jid) && !remove.includes(p.jid),
-    ).length + promote.length;
-  const adminsPlanned = adminsAfter + add.filter((j) => wantAdmin.has(j)).length;
-  if (adminsPlanned < config.safety.minAdmins)
-    unsafe.push(
-      `${d.serial} would keep ${adminsAfter} human admin(s); safety.minAdmins is ${config.safety.minAdmins}`,
-    );
-  const humans = participants.filter((p) => p.jid !== self).length;
-  const ratio = humans ? remove.length / humans : 0;
-  if (remove.length > 1 && ratio > config.safety.maxRemovalRatio)
-    unsafe.push(
-      `${d.serial} would remove ${remove.length} of ${humans} members (${pct(ratio)} > safety.maxRemovalRatio ${pct(config.safety.maxRemovalRatio)})`,
-    );
-  else if (remove.length > 1 && ratio > config.safety.maxRemovalRatio * 0.8)
-    ctx.warn({
-      code: "removal-near-limit",
-      serial: d.serial,
-      message: `removes ${remove.length} of ${humans} members (${pct(ratio)}), near the safety limit`,
-    });
-  const after = participants.length - remove.length + add.length + invite.length + plan.pending.length;
-  const nearCap = participants.length + add.length + invite.length + plan.pending.length > MAX_PARTICIPANTS;
-  if (after > MAX_PARTICIPANTS) {
-    unsafe.push(
-      `${d.serial} would reach ${after} participants (with pending invites); WhatsApp allows ${MAX_PARTICIPANTS}`,
-    );
-    ctx.warn({
-      code: "cap",
-      serial: d.serial,
-      message: `the group would exceed ${MAX_PARTICIPANTS} participants`,
-    });
-  }
+  const safety = groupSafety(
+    d.serial,
+    { participants, add, invite, pending: plan.pending, promote, demote, remove, wantAdmin },
+    config,
+    ctx.warn,
+  );
+  const nearCap = safety.removalsFirst;
 
   if (remove.length && nearCap) changes.push({ kind: "removeParticipants", participants: remove });
   if (add.length) changes.push({ kind: "addParticipants", participants: add });
@@ -229,7 +201,7 @@ function updateGroup(
   if (labels.length && live.labels !== undefined) changes.push({ kind: "addLabels", labels });
 
   plan.changes = order(changes, nearCap);
-  if (unsafe.length) plan.unsafe = unsafe;
+  if (safety.unsafe.length) plan.unsafe = safety.unsafe;
   if (!plan.changes.length) plan.action = "none";
   return plan;
 }
@@ -245,5 +217,3 @@ function order(changes: Change[], removalsFirst: boolean): Change[] {
     .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
     .map((x) => x.c);
 }
-
-const pct = (r: number) => `${Math.round(r * 100)}%`;

@@ -1,11 +1,12 @@
 // plan(desired, live) -> Plan: the whole fleet, pure. Identity, then a diff per group, then the
-// fleet-wide checks (orphans, removal ratio, creation budget).
+// fleet-wide checks (orphans, the fleet's removal ratio, the creation budget).
 import type { Live } from "../live.js";
 import type { Desired } from "../manifest/types.js";
 import type { GroupPlan, Plan, Warning } from "./change.js";
 import { diffGroup } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
 import { matchGroups } from "./identity.js";
+import { fleetSafety } from "./safety.js";
 
 export interface PlanOptions {
   /** Unix seconds; the planner never reads the clock itself */
@@ -96,19 +97,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
 
   const unsafe: string[] = [];
   for (const g of groups) unsafe.push(...(g.unsafe ?? []));
-  // the fleet-wide removal ratio: many small removals add up
-  let removals = 0;
-  let members = 0;
-  for (const g of groups) {
-    const lg = g.groupId ? id.matched.get(g.serial) : undefined;
-    if (!lg || g.action === "retire") continue;
-    members += (lg.participants ?? []).filter((p) => p.jid !== config.self).length;
-    for (const c of g.changes) if (c.kind === "removeParticipants") removals += c.participants.length;
-  }
-  if (removals > 1 && members && removals / members > config.safety.maxRemovalRatio)
-    unsafe.push(
-      `the fleet would lose ${removals} of ${members} members (${Math.round((removals / members) * 100)}% > safety.maxRemovalRatio ${Math.round(config.safety.maxRemovalRatio * 100)}%)`,
-    );
+  unsafe.push(...fleetSafety(groups, id.matched, config));
 
   // the creation budget counts this instance's groups created within the last hour
   const creates = groups.filter((g) => g.action === "create").length;
