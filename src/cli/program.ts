@@ -99,6 +99,15 @@ export function buildProgram(
     .option("--engine <engine>", "answer in the shape of noweb, webjs or gows")
     .action(async (o) => (await import("./commands/sandbox.js")).serveCommand(o, ctx()));
   sandbox
+    .command("drift")
+    .description(
+      "change the local sandbox's live groups behind the manifests' back (for trying drift detection)",
+    )
+    .option("--state <file>", "the state file")
+    .option("--seed <n>", "which changes (a number)", "1")
+    .option("--changes <n>", "how many", "3")
+    .action(async (o) => (await import("./commands/sandbox.js")).driftCommand(o, ctx()));
+  sandbox
     .command("reset")
     .description("reset the local sandbox (.wagroups/sandbox.json) to its seed")
     .option("--state <file>", "the state file")

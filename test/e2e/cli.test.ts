@@ -78,6 +78,15 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
     expect(again.stdout).toContain("No changes.");
   });
 
+  it("sandbox drift changes live groups behind the manifests' back; plan catches it, apply repairs it", async () => {
+    const d = await run(["sandbox", "drift", "--seed", "4"], { cwd });
+    expect(d.code).toBe(0);
+    expect(d.stdout.split("\n").filter((l) => l.startsWith("~ ")).length).toBe(3);
+    expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);
+    expect((await run(["apply", "--dir", dir, "--auto-approve"], { cwd })).code).toBe(0);
+    expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(0);
+  });
+
   it("sandbox reset brings the seed back", async () => {
     expect((await run(["sandbox", "reset"], { cwd })).code).toBe(0);
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);

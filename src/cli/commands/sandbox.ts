@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { UsageError } from "../../errors.js";
 import { addSecret } from "../../redact.js";
+import { drift } from "../../sandbox/drift.js";
 import { parseFaults } from "../../sandbox/faults.js";
 import { Sandbox } from "../../sandbox/sandbox.js";
 import { seedState } from "../../sandbox/seed.js";
@@ -68,4 +69,20 @@ export async function resetCommand(opts: { state?: string }, io: Output): Promis
   if (existsSync(file)) rmSync(file);
   saveState(file, seedState());
   io.out(`Reset the sandbox to its seed (${file}).\n`);
+}
+
+export async function driftCommand(
+  opts: { state?: string; seed: string; changes: string },
+  io: Output,
+): Promise<void> {
+  const file = opts.state ?? stateFile();
+  const state = loadState(file);
+  const done = drift(
+    state,
+    Number(opts.seed) || Date.now() % 100_000,
+    Math.max(1, Number(opts.changes) || 3),
+  );
+  saveState(file, state);
+  for (const line of done) io.out(`~ ${line}\n`);
+  io.out(`Drifted the sandbox (${file}); \`wagroups plan\` shows what changed.\n`);
 }
