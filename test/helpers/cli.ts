@@ -1,6 +1,6 @@
 // Run the built CLI as a user would: a child process, with a clean environment.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -46,7 +46,17 @@ export function run(
   });
 }
 
-export const tempDir = (prefix = "wagroups-") => mkdtempSync(path.join(tmpdir(), prefix));
+const made: string[] = [];
+process.on("exit", () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed when the test process ends. */
+export function tempDir(prefix = "wagroups-"): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
 
 export interface Served {
   baseUrl: string;
