@@ -87,16 +87,38 @@ export class WawpClient implements Wawp {
     for (let attempt = 1; ; attempt++) {
       let res: WawpResponse | undefined;
       let failure: ApiError;
+      const t0 = this.now();
       try {
         res = await this.transport.send(req);
+        log().debug(
+          {
+            op: operation,
+            method: req.method,
+            path: req.path,
+            status: res.status,
+            ms: this.now() - t0,
+            attempt,
+          },
+          "wawp request",
+        );
       } catch (e) {
+        log().debug(
+          {
+            op: operation,
+            method: req.method,
+            path: req.path,
+            error: redact(String((e as Error).message)),
+            attempt,
+          },
+          "wawp request failed",
+        );
         this.opts.onRequest?.(req, undefined);
         const sent = e instanceof TransportError ? e.sent : true;
         const detail = e instanceof Error ? e.message : String(e);
         failure = apiError(operation, 0, undefined, { uncertain: sent, detail: redact(detail) });
         if (!idempotent && sent) throw failure;
         if (!(await this.backoff(attempt, started, undefined))) throw failure;
-        log().debug(`retrying ${operation} after: ${failure.message}`);
+        log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
         continue;
       }
       this.opts.onRequest?.(req, res);
@@ -110,7 +132,7 @@ export class WawpClient implements Wawp {
       if (!retriable) throw failure;
       if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
       if (!(await this.backoff(attempt, started, retryAfterMs))) throw failure;
-      log().debug(`retrying ${operation} after: ${failure.message}`);
+      log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
     }
   }
 
