@@ -3,7 +3,7 @@
 // when declared, the farewell when retiring, and one chat read per listed person who is absent).
 import { createHash } from "node:crypto";
 import { ApiError } from "../errors.js";
-import type { Live, LiveGroup, LiveReader } from "../live.js";
+import type { ChatMessage, Live, LiveGroup, LiveReader } from "../live.js";
 import { type Desired, type DesiredGroup, SETTING_KEYS } from "../manifest/types.js";
 import { mapLimit } from "../pool.js";
 import { matchGroups } from "./identity.js";
@@ -108,14 +108,21 @@ async function enrichGroup(reader: LiveReader, d: DesiredGroup, g: LiveGroup, de
   const present = new Set(g.participants.map((p) => p.jid));
   const absent = [...d.admins, ...d.members].map((p) => p.jid).filter((j) => !present.has(j));
   if (!absent.length) return;
-  const code = await reader.getInviteCode(g.id).catch(() => undefined);
   g.invitesSent = {};
+  const chats = new Map<string, ChatMessage[]>();
   await mapLimit(absent, 2, async (jid) => {
-    const msgs = await optional(reader.recentMessages(jid, 20), chatsUnreadable);
-    const sentAt = lastInvite(msgs ?? [], g, code);
-    // older invites still count: the person refused adds before, so an invite (not an add) is next
-    if (sentAt !== undefined) g.invitesSent![jid] = sentAt;
+    chats.set(jid, (await optional(reader.recentMessages(jid, 20), chatsUnreadable)) ?? []);
   });
+  // the group's invite code is read only when a link we sent does not name the group by subject
+  const unnamed = [...chats.values()].some((msgs) =>
+    msgs.some((m) => m.fromMe && m.body.includes("chat.whatsapp.com/") && !m.body.includes(g.subject)),
+  );
+  const code = unnamed ? await reader.getInviteCode(g.id).catch(() => undefined) : undefined;
+  for (const [jid, msgs] of chats) {
+    // older invites count too: the person refused adds before, so an invite (not an add) is next
+    const sentAt = lastInvite(msgs, g, code);
+    if (sentAt !== undefined) g.invitesSent[jid] = sentAt;
+  }
 }
 
 /** Our newest message to this person that carries this group's link or its subject. */

@@ -24,7 +24,7 @@ export interface FaultSpec {
   scope: "writes" | "all";
   /** requests naming this text (a number, a group ID) always fail with 500 */
   failFor: string[];
-  /** the sandbox's own write limit per rolling minute; 0 = none */
+  /** the sandbox's own write limit per rolling minute, like WhatsApp's (default 600); 0 = none */
   rateLimit: number;
   /** Get Groups answers at most this many per page */
   pageCap: number;
@@ -44,7 +44,7 @@ export const NO_FAULTS: FaultSpec = {
   latencyMax: 0,
   scope: "writes",
   failFor: [],
-  rateLimit: 0,
+  rateLimit: 600,
   pageCap: 500,
   seed: 1,
 };

@@ -52,7 +52,9 @@ export function connect(opts: ConnectOptions = {}): Connection {
     );
   const file = stateFile(env);
   const sandbox = new Sandbox(loadState(file), { faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS) });
-  opts.notice?.(`wagroups: no WAWP_INSTANCE_ID/WAWP_ACCESS_TOKEN set: using the built-in sandbox (${file})`);
+  opts.notice?.(
+    `wagroups: no WAWP_INSTANCE_ID/WAWP_ACCESS_TOKEN set: using the built-in sandbox (${file})${env.WAWP_BASE_URL ? "; WAWP_BASE_URL is ignored without them" : ""}`,
+  );
   return {
     client: new WawpClient(inProcessTransport(sandbox), opts.client),
     kind: "sandbox",

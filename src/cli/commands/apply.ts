@@ -84,6 +84,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
       );
     if (!hasChanges(plan) && !skipped.length) {
       io.out("No changes. The live groups match the manifests.\n");
+      writeStepSummary("### wagroups apply\n\n**No changes.** The live groups match the manifests.\n");
       if (blocked.length) throw blockedError();
       return;
     }
