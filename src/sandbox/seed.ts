@@ -147,9 +147,17 @@ export function seedState(): SandboxState {
       g({
         id: "120363025550000007@g.us",
         subject: "VIP-790 | Harrow Estate Planning",
-        description: "Estate planning with Harbor Bank.",
+        description: "Estate planning with Harbor Bank. You can leave this group at any time.",
         creation: T0 + 50 * day,
         participants: [me, admin("14155550101"), member("14155550133")],
+      }),
+      // ours but never declared and without a serial: what `wagroups import` adopts
+      g({
+        id: "120363025550000009@g.us",
+        subject: "Maple Court Residents' Board",
+        description: "Liaison with the residents' board. You can leave this group at any time.",
+        creation: T0 + 60 * day,
+        participants: [me, admin("14155550103"), member("14155550150"), member("14155550151")],
       }),
       // not ours: no serial, created by someone else
       g({

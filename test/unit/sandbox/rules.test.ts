@@ -158,7 +158,7 @@ describe("sandbox keeps WhatsApp's rules", () => {
       ]);
     };
     const noweb = await read("noweb");
-    expect(noweb.length).toBe(8);
+    expect(noweb.length).toBe(9);
     expect(await read("webjs")).toEqual(
       noweb.map(([id, s, p]) => [
         id,
