@@ -1,7 +1,11 @@
 // Small builders for planner and executor tests.
 
-import type { LiveGroup, LiveParticipant } from "../../src/live.js";
+import { execute } from "../../src/apply/apply.js";
+import { type Clock, TokenBucket } from "../../src/apply/throttle.js";
+import type { LiveGroup, LiveParticipant, Mutator } from "../../src/live.js";
 import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "../../src/manifest/types.js";
+import { plan as planFleet } from "../../src/plan/plan.js";
+import { readLive } from "../../src/plan/refresh.js";
 import { NO_FAULTS, parseFaults } from "../../src/sandbox/faults.js";
 import { Sandbox } from "../../src/sandbox/sandbox.js";
 import type { SandboxState, SbGroup, SbParticipant } from "../../src/sandbox/state.js";
@@ -102,29 +106,34 @@ export function sandboxClient(state: SandboxState, faults = "", now?: () => numb
 }
 
 // ---- plan + apply against a sandbox, as the commands do ----
-import { execute } from "../../src/apply/apply.js";
-import { TokenBucket } from "../../src/apply/throttle.js";
-import { plan as planFleet } from "../../src/plan/plan.js";
-import { readLive } from "../../src/plan/refresh.js";
 
 export async function reconcile(
   d: Desired,
   client: WawpClient,
-  opts: { force?: boolean; now?: number } = {},
+  opts: { now?: number; mutator?: Mutator; clock?: Clock } = {},
 ) {
-  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const now = opts.now ?? Math.floor((opts.clock?.now() ?? Date.now()) / 1000);
   const l = await readLive(client, d, { now });
   const p = planFleet(d, l, { now });
   const report = await execute(p, {
     reader: client,
-    mutator: client,
+    mutator: opts.mutator ?? client,
     config: d.config,
     desired: new Map(d.groups.map((g) => [g.serial, g])),
     live: l.groups,
     ...(l.labelIds ? { labelIds: l.labelIds } : {}),
-    bucket: new TokenBucket(1_000_000),
+    ...(opts.clock ? { clock: opts.clock } : { bucket: new TokenBucket(1_000_000) }),
   });
   return { plan: p, report, live: l };
+}
+
+/** A live group run by the instance (creator) with n(1) as the one human admin. */
+export function adminGroup(id: string, subject: string, ...more: SbParticipant[]): SbGroup {
+  return sbGroup({
+    id,
+    subject,
+    participants: [{ jid: SELF, role: "superadmin" }, { jid: n(1), role: "admin" }, ...more],
+  });
 }
 
 export async function planOnly(d: Desired, client: WawpClient, now = Math.floor(Date.now() / 1000)) {

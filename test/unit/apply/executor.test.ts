@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hasChanges } from "../../../src/plan/change.js";
 import type { SandboxState } from "../../../src/sandbox/state.js";
 import {
+  adminGroup,
   config,
   desired,
   group,
@@ -225,39 +226,15 @@ describe("crash and rerun: an apply interrupted at every write converges on the 
 
 describe("an add answer that says nothing about someone", () => {
   it("asks once more, then leaves it to the next plan instead of looping", async () => {
-    const { client } = sandboxClient(
-      sbState([
-        sbGroup({
-          id: G,
-          subject: "A-1 | Group A-1",
-          participants: [
-            { jid: SELF, role: "superadmin" },
-            { jid: n(1), role: "admin" },
-          ],
-        }),
-      ]),
-    );
+    const { client } = sandboxClient(sbState([adminGroup(G, "A-1 | Group A-1")]));
     let adds = 0;
     const silent = Object.create(client) as typeof client;
     silent.addParticipants = async (_id: string, jids: string[]) => {
       adds++;
       return jids.map((jid) => ({ jid, code: 0 }));
     };
-    const { readLive } = await import("../../../src/plan/refresh.js");
-    const { plan } = await import("../../../src/plan/plan.js");
-    const { execute } = await import("../../../src/apply/apply.js");
-    const { TokenBucket } = await import("../../../src/apply/throttle.js");
     const d = desired([group({ serial: "A-1", admins: people(1), members: people(2) })]);
-    const now = Math.floor(Date.now() / 1000);
-    const live = await readLive(client, d, { now });
-    const report = await execute(plan(d, live, { now }), {
-      reader: client,
-      mutator: silent,
-      config: d.config,
-      desired: new Map(d.groups.map((g) => [g.serial, g])),
-      live: live.groups,
-      bucket: new TokenBucket(1000),
-    });
+    const { report } = await reconcile(d, client, { mutator: silent });
     expect(adds).toBe(2);
     expect(report.groups[0]!.notes).toEqual([
       `${n(2)}: the API did not say whether they were added; the next plan will tell`,

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { execute } from "../../../src/apply/apply.js";
 import { type Clock, CreateBudget, TokenBucket } from "../../../src/apply/throttle.js";
-import { plan } from "../../../src/plan/plan.js";
-import { readLive } from "../../../src/plan/refresh.js";
 import {
   config,
   desired,
   group,
   people,
+  reconcile,
   SELF,
   sandboxClient,
   sbGroup,
@@ -90,16 +88,7 @@ describe("CreateBudget (fake clock)", () => {
       ["N-1", "N-2", "N-3"].map((serial) => group({ serial, admins: people(1) })),
       config({ limits: { createsPerHour: 3, requestsPerMinute: 60, concurrency: 1 } }),
     );
-    const live = await readLive(client, d, { now });
-    const p = plan(d, live, { now });
-    const report = await execute(p, {
-      reader: client,
-      mutator: client,
-      config: d.config,
-      desired: new Map(d.groups.map((g) => [g.serial, g])),
-      live: live.groups,
-      clock,
-    });
+    const { report } = await reconcile(d, client, { clock });
     expect(report.groups.map((g) => g.status)).toEqual(["done", "deferred", "deferred"]);
     expect(report.groups[1]!.retryAt).toBe((now - 1200 + 3600) * 1000);
     // writes went through the fake clock's bucket: 60 a minute fits them all without sleeping
