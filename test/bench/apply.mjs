@@ -32,7 +32,7 @@ const again = await timed(
   [BIN, "plan", "--dir", groupsDir, "--detailed-exitcode"],
   server.env,
 );
-server.stop();
+await server.stop();
 console.log(`apply: ${groups} drifted groups, limits.requestsPerMinute ${rpm}`);
 console.log(`  writes: ${writes} sent, ${minimumWrites} in the plan (one call per group and kind of change)`);
 console.log(

@@ -16,7 +16,7 @@ const wrapper = `process.on("exit", () => process.stderr.write("maxrss " + proce
 process.argv = [process.argv[0], ${JSON.stringify(BIN)}, "plan", "--dir", ${JSON.stringify(groupsDir)}, "--format", "json"];
 await import(${JSON.stringify(BIN)});`;
 const r = await timed(process.execPath, ["--input-type=module", "-e", wrapper], server.env);
-server.stop();
+await server.stop();
 if (r.code !== 0 && r.code !== 2) throw new Error(`plan exited ${r.code}: ${r.err.slice(-400)}`);
 const kb = Number(/maxrss (\d+)/.exec(r.err)?.[1]);
 const plan = JSON.parse(r.out);

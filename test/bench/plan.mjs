@@ -43,7 +43,7 @@ for (let i = 0; i < 5; i++) {
   planned.push(p.ms);
   reads = (await server.log()).length;
 }
-server.stop();
+await server.stop();
 const ratio = median(planned) / median(floor);
 console.log(
   `plan: ${groups} groups x ${members} members (${groups * members} memberships), ${Math.floor(groups / 100)} drifted`,

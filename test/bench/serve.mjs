@@ -28,10 +28,13 @@ export function serve(args) {
         log: async () => (await fetch(`${origin}/__sandbox/log?instance_id=bench&access_token=bench`)).json(),
         clearLog: async () =>
           fetch(`${origin}/__sandbox/log?instance_id=bench&access_token=bench`, { method: "DELETE" }),
-        stop: () => {
-          child.removeAllListeners("exit");
-          child.kill("SIGTERM");
-        },
+        /** resolves once the simulator has saved its state and exited */
+        stop: () =>
+          new Promise((done) => {
+            child.removeAllListeners("exit");
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
       });
     });
   });

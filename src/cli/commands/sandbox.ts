@@ -61,6 +61,8 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
   });
   if (timer) clearTimeout(timer);
   persist();
+  // a client that keeps a connection half-open must not keep the simulator alive
+  setTimeout(() => process.exit(0), 2000).unref();
   await running.close();
 }
 
