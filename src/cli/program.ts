@@ -1,4 +1,5 @@
 // The command line: commander declares, the commands (loaded lazily, so --help stays fast) do.
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { createLogger } from "../logger.js";
 import { type Output, processOutput } from "./output.js";
@@ -22,7 +23,7 @@ export function buildProgram(
 ): Command {
   const program = new Command("wagroups")
     .description("WhatsApp groups as code: plan and apply YAML manifests through the Wawp API")
-    .version("0.1.0")
+    .version(version())
     .addOption(
       new Option("--log-level <level>", "log level")
         .choices(["trace", "debug", "info", "warn", "error", "silent"])
@@ -113,4 +114,10 @@ export function buildProgram(
     .option("--state <file>", "the state file")
     .action(async (o) => (await import("./commands/sandbox.js")).resetCommand(o, ctx()));
   return program;
+}
+
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
 }
