@@ -80,7 +80,7 @@ function fleet(withSelf = true): string {
   if (withSelf) writeFileSync(path.join(dir, "wagroups.yaml"), `self: "+1 415 555 0100"\n`);
   writeFileSync(
     path.join(dir, "new.yaml"),
-    `serial: NEW-1\nsubject: Brand new\nadmins: [${num(1)}]\nmembers: [${num(2)}]\n`,
+    `serial: NEW-1\nsubject: Brand new\nadmins: [${num(1)}]\nmembers: [${num(2)}, ${num(98)}]\n`,
   );
   writeFileSync(
     path.join(dir, "upd.yaml"),
@@ -136,15 +136,17 @@ describe("against an independent NOWEB double", { timeout: 120_000 }, () => {
   });
 
   it("apply: the fleet matches with at most two writes over the minimum, one invite, a farewell and leave; then nothing more", async () => {
-    double = await startDouble({ self: SELF, groups: liveGroups(), privacy: [p(99)] });
+    double = await startDouble({ self: SELF, groups: liveGroups(), privacy: [p(99), p(98)] });
     const dir = fleet();
     const r = await run(["apply", "--dir", dir, "--auto-approve"], { env: double.env });
     expect(r.code, r.stderr).toBe(0);
-    // NEW-1: create, editInfo, addMembers, promote; UPD-1: subject, description, sendMessages, add,
-    // promote, remove, the invite; RET-1: farewell, leave, delete
-    const minimum = 14;
+    // NEW-1: create, editInfo, addMembers, promote, the invite to its privacy-restricted member;
+    // UPD-1: subject, description, sendMessages, add, promote, remove, the invite; RET-1: farewell,
+    // leave, delete
+    const minimum = 15;
     expect(double.writes.length).toBeLessThanOrEqual(minimum + 2);
     expect(double.texts.filter((t) => t.chatId === `${p(99)}@c.us`).length).toBe(1);
+    expect(double.texts.filter((t) => t.chatId === `${p(98)}@c.us`).length).toBe(1);
     expect(double.texts.filter((t) => t.chatId === "120363000000000012@g.us")).toEqual([
       { chatId: "120363000000000012@g.us", message: "Thanks, this group closes now." },
     ]);
