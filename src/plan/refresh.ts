@@ -86,6 +86,13 @@ async function enrichGroup(reader: LiveReader, d: DesiredGroup, g: LiveGroup, de
     return;
   }
   if (!g.participants) g.participants = await reader.getParticipants(g.id);
+  else if (g.participants.some((p) => p.jid.endsWith("@lid"))) {
+    // some engines name privacy IDs' numbers only in the participants read: one read, when it can help
+    const detailed = await optional(reader.getParticipants(g.id), () => undefined);
+    const resolved = (ps: LiveGroup["participants"]) =>
+      (ps ?? []).filter((p) => !p.jid.endsWith("@lid")).length;
+    if (detailed && resolved(detailed) > resolved(g.participants)) g.participants = detailed;
+  }
   for (const key of SETTING_KEYS) {
     if (g.settings[key] !== undefined) continue;
     try {
