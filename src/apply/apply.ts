@@ -6,8 +6,8 @@ import type { AddOutcome, LiveGroup, LiveReader, Mutator } from "../live.js";
 import { subjectParser } from "../manifest/subject.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 import type { Change, GroupPlan, Plan } from "../plan/change.js";
-import { optional } from "../plan/refresh.js";
 import { mapLimit } from "../pool.js";
+import { optional } from "../wawp/errors.js";
 import { invite, sendOnce } from "./invites.js";
 import { type Clock, CreateBudget, realClock, TokenBucket } from "./throttle.js";
 

@@ -3,7 +3,8 @@
 import { ApiError } from "../errors.js";
 import type { LiveGroup, LiveReader, Mutator } from "../live.js";
 import type { Config } from "../manifest/types.js";
-import { lastInvite, optional } from "../plan/refresh.js";
+import { lastInvite } from "../plan/refresh.js";
+import { optional } from "../wawp/errors.js";
 
 export interface InviteContext {
   reader: LiveReader;

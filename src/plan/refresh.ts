@@ -2,10 +2,10 @@
 // listing lacks (participants, an unreported setting, the picture when an icon is declared, labels
 // when declared, the farewell when retiring, and one chat read per listed person who is absent).
 import { createHash } from "node:crypto";
-import { ApiError } from "../errors.js";
 import type { ChatMessage, Live, LiveGroup, LiveReader } from "../live.js";
 import { type Desired, type DesiredGroup, SETTING_KEYS } from "../manifest/types.js";
 import { mapLimit } from "../pool.js";
+import { optional } from "../wawp/errors.js";
 import { matchGroups } from "./identity.js";
 
 export interface RefreshOptions {
@@ -53,19 +53,6 @@ export async function enrich(
     enrichGroup(reader, d, g, desired, note),
   );
   return live;
-}
-
-/** An endpoint some engines lack (404, 405, 422, 501): its absence is reported, not fatal. */
-export async function optional<T>(p: Promise<T>, unavailable: (why: string) => void): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof ApiError && [404, 405, 422, 501].includes(e.status)) {
-      unavailable(`HTTP ${e.status}`);
-      return undefined;
-    }
-    throw e;
-  }
 }
 
 type Note = (code: string, serial: string | undefined, message: string) => void;

@@ -44,8 +44,6 @@ export interface ClientOptions {
   now?: () => number;
   /** page size asked of Get Groups */
   pageSize?: number;
-  /** called after every request, for counting reads and writes */
-  onRequest?: (req: WawpRequest, res: WawpResponse | undefined) => void;
 }
 
 const SETTING_PATH: Record<SettingKey, string> = {
@@ -112,7 +110,6 @@ export class WawpClient implements Wawp {
           },
           "wawp request failed",
         );
-        this.opts.onRequest?.(req, undefined);
         const sent = e instanceof TransportError ? e.sent : true;
         const detail = e instanceof Error ? e.message : String(e);
         failure = apiError(operation, 0, undefined, { uncertain: sent, detail: redact(detail) });
@@ -121,7 +118,6 @@ export class WawpClient implements Wawp {
         log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
         continue;
       }
-      this.opts.onRequest?.(req, res);
       if (res.status < 300) return res.body;
       const retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.now());
       failure = apiError(operation, res.status, res.body, {

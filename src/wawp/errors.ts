@@ -33,3 +33,16 @@ function scrub(body: unknown): unknown {
     return undefined;
   }
 }
+
+/** An endpoint some engines lack (404, 405, 422, 501): its absence is reported, not fatal. */
+export async function optional<T>(p: Promise<T>, unavailable: (why: string) => void): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ApiError && [404, 405, 422, 501].includes(e.status)) {
+      unavailable(`HTTP ${e.status}`);
+      return undefined;
+    }
+    throw e;
+  }
+}
