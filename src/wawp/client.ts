@@ -66,7 +66,7 @@ export class WawpClient implements Wawp {
 
   constructor(
     readonly transport: Transport,
-    private readonly opts: ClientOptions = {},
+    opts: ClientOptions = {},
   ) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
