@@ -6,12 +6,12 @@ import { UsageError } from "../../errors.js";
 import { loadFleet } from "../../manifest/load.js";
 import { SCHEMA_DIR } from "../../manifest/schema.js";
 import { SETTING_KEYS } from "../../manifest/types.js";
-import { inferSelf } from "../../plan/identity.js";
 import { importGroups } from "../../plan/import.js";
 import { formatJid } from "../../plan/render/people.js";
 import { mapLimit } from "../../pool.js";
 import { connect } from "../../wawp/connect.js";
 import type { Output } from "../output.js";
+import { resolveSelf } from "./plan.js";
 import { loadOrExit } from "./validate.js";
 
 const require = createRequire(import.meta.url);
@@ -31,8 +31,7 @@ export async function importCommand(opts: ImportOptions, io: Output): Promise<vo
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
     const live = await conn.client.listGroups();
-    desired.config.self ??= conn.sandbox?.self ?? inferSelf(live);
-    if (!desired.config.self)
+    if (!resolveSelf(desired.config, conn, live, io))
       throw new UsageError(
         "cannot tell which number is the instance: set self in wagroups.yaml or WAWP_SELF",
       );

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { ExitError, UsageError } from "../../errors.js";
-import type { Live } from "../../live.js";
-import type { Desired } from "../../manifest/types.js";
+import type { Live, LiveGroup } from "../../live.js";
+import type { Config, Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
 import { inferSelf } from "../../plan/identity.js";
 import { plan } from "../../plan/plan.js";
@@ -50,17 +50,8 @@ export async function computePlan(
   const listing = conn.client.listGroups();
   listing.catch(() => undefined); // awaited below, after the manifests are known to be good
   const { desired } = await loadOrExitAsync(dir, io);
-  if (!desired.config.self && conn.sandbox) desired.config.self = conn.sandbox.self;
   const groups = await listing;
-  if (!desired.config.self) {
-    const self = inferSelf(groups);
-    if (self) {
-      desired.config.self = self;
-      io.err(
-        `wagroups: self is not configured; the instance is ${self.split("@")[0]} (the one number in every group); set WAWP_SELF to be sure\n`,
-      );
-    }
-  }
+  resolveSelf(desired.config, conn, groups, io);
   const now = Math.floor(Date.now() / 1000);
   const owns = (serial: string) => inShard(serial, shard);
   const live = await enrich(conn.client, desired, groups, { now, targets, owns });
@@ -69,6 +60,28 @@ export async function computePlan(
   p.dir = dir;
   p.target = conn.label;
   return { desired, live, plan: p };
+}
+
+/**
+ * Who the instance is, when wagroups.yaml and WAWP_SELF do not say: the sandbox knows; otherwise the
+ * one number in every listed group (said on stderr, since it is a guess).
+ */
+export function resolveSelf(
+  config: Config,
+  conn: Connection,
+  groups: LiveGroup[],
+  io: Output,
+): string | undefined {
+  if (config.self) return config.self;
+  if (conn.sandbox) return (config.self = conn.sandbox.self);
+  const self = inferSelf(groups);
+  if (self) {
+    config.self = self;
+    io.err(
+      `wagroups: self is not configured; the instance is ${self.split("@")[0]} (the one number in every group); set WAWP_SELF to be sure\n`,
+    );
+  }
+  return self;
 }
 
 export function render(p: Plan, format: Format, io: Output): string {
