@@ -73,7 +73,10 @@ export function resolveSelf(
   io: Output,
 ): string | undefined {
   if (config.self) return config.self;
-  if (conn.sandbox) return (config.self = conn.sandbox.self);
+  if (conn.sandbox) {
+    config.self = conn.sandbox.self;
+    return config.self;
+  }
   const self = inferSelf(groups);
   if (self) {
     config.self = self;
