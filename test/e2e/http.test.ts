@@ -5,7 +5,7 @@ import type { Plan } from "../../src/plan/change.js";
 import { WawpClient } from "../../src/wawp/client.js";
 import { httpTransport } from "../../src/wawp/transport.js";
 import { run, type Served, serve, tempDir } from "../helpers/cli.js";
-import { n, SELF, sbGroup, sbState } from "../helpers/fleet.js";
+import { adminGroup, n, SELF, sbState } from "../helpers/fleet.js";
 
 let served: Served | undefined;
 afterEach(async () => {
@@ -108,23 +108,12 @@ describe("safety and saved plans end to end", { timeout: 120_000 }, () => {
     );
     writeFileSync(path.join(groups, "K-1.yaml"), 'serial: K-1\nsubject: Kept\nadmins: ["+1 415 555 0001"]\n');
     const state = sbState([
-      sbGroup({
-        id: "120363000000000001@g.us",
-        subject: "U-1 | Shrinking",
-        participants: [
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-          ...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({ jid: n(i), role: "member" as const })),
-        ],
-      }),
-      sbGroup({
-        id: "120363000000000002@g.us",
-        subject: "K-1 | Old",
-        participants: [
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-        ],
-      }),
+      adminGroup(
+        "120363000000000001@g.us",
+        "U-1 | Shrinking",
+        ...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({ jid: n(i), role: "member" as const })),
+      ),
+      adminGroup("120363000000000002@g.us", "K-1 | Old"),
     ]);
     writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
     return { dir, groups, stateFile: path.join(dir, "state.json") };
@@ -164,16 +153,7 @@ describe("safety and saved plans end to end", { timeout: 120_000 }, () => {
   it("two live groups claiming one serial block that group: plan and apply exit 1, the other groups are applied", async () => {
     const f = unsafeFleet();
     const state = JSON.parse(readFileSync(f.stateFile, "utf8"));
-    state.groups.push(
-      sbGroup({
-        id: "120363000000000003@g.us",
-        subject: "U-1 | Copy",
-        participants: [
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-        ],
-      }),
-    );
+    state.groups.push(adminGroup("120363000000000003@g.us", "U-1 | Copy"));
     writeFileSync(f.stateFile, JSON.stringify(state));
     served = await serve(["--state", f.stateFile]);
     const plan = await run(["plan", "--dir", f.groups], { env: served.env });

@@ -34,14 +34,7 @@ function world(over: Partial<SandboxState> = {}) {
           { jid: n(3), role: "member" },
         ],
       }),
-      sbGroup({
-        id: "120363000000000002@g.us",
-        subject: "R-1 | Retire me",
-        participants: [
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-        ],
-      }),
+      adminGroup("120363000000000002@g.us", "R-1 | Retire me"),
     ],
     { privacyRestricted: [n(9)], ...over },
   );

@@ -40,63 +40,29 @@ function reader(detailed: LiveParticipant[] | undefined, calls: string[]): LiveR
 
 describe("enrich: reads only what the listing lacks", () => {
   const d = desired([group({ serial: "A-1", admins: people(1), members: people(2) })]);
+  const me: LiveParticipant = { jid: SELF, role: "superadmin" };
+  const admin: LiveParticipant = { jid: n(1), role: "admin" };
+  /** the reads enrich makes for a listing, and what it leaves in the group */
+  async function reads(participants: LiveParticipant[], detailed?: LiveParticipant[]) {
+    const calls: string[] = [];
+    const live = await enrich(reader(detailed, calls), d, [listing(participants)], { now: 1 });
+    return { calls, participants: live.groups[0]!.participants!.map((p) => p.jid) };
+  }
 
   it("a complete listing needs no read at all", async () => {
-    const calls: string[] = [];
-    await enrich(
-      reader(undefined, calls),
-      d,
-      [
-        listing([
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-          { jid: n(2), role: "member" },
-        ]),
-      ],
-      { now: 1 },
-    );
-    expect(calls).toEqual([]);
+    expect((await reads([me, admin, { jid: n(2), role: "member" }])).calls).toEqual([]);
   });
 
   it("an absent listed person costs one chat read", async () => {
-    const calls: string[] = [];
-    await enrich(
-      reader(undefined, calls),
-      d,
-      [
-        listing([
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-        ]),
-      ],
-      { now: 1 },
-    );
-    expect(calls).toEqual(["recentMessages"]);
+    expect((await reads([me, admin])).calls).toEqual(["recentMessages"]);
   });
 
   it("a privacy ID in the listing costs one participants read, which may name the person", async () => {
-    const calls: string[] = [];
-    const groups = [
-      listing([
-        { jid: SELF, role: "superadmin" },
-        { jid: n(1), role: "admin" },
-        { jid: "777@lid", role: "member", lid: "777@lid" },
-      ]),
-    ];
-    const live = await enrich(
-      reader(
-        [
-          { jid: SELF, role: "superadmin" },
-          { jid: n(1), role: "admin" },
-          { jid: n(2), role: "member", lid: "777@lid" },
-        ],
-        calls,
-      ),
-      d,
-      groups,
-      { now: 1 },
+    const r = await reads(
+      [me, admin, { jid: "777@lid", role: "member", lid: "777@lid" }],
+      [me, admin, { jid: n(2), role: "member", lid: "777@lid" }],
     );
-    expect(calls).toEqual(["getParticipants"]);
-    expect(live.groups[0]!.participants!.map((p) => p.jid)).toEqual([SELF, n(1), n(2)]);
+    expect(r.calls).toEqual(["getParticipants"]);
+    expect(r.participants).toEqual([SELF, n(1), n(2)]);
   });
 });
