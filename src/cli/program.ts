@@ -72,7 +72,7 @@ export function buildProgram(
     .command("apply")
     .description("plan (or load a saved plan), confirm, and apply, throttled")
     .argument("[plan]", "a plan saved with `plan --out`")
-    .option("--dir <dir>", "manifest directory", "groups")
+    .option("--dir <dir>", "manifest directory (default: groups, or the saved plan's)")
     .option("--auto-approve", "do not ask for confirmation")
     .option("--force", "apply even a plan marked unsafe")
     .option("--group <serial...>", "apply only these groups", collect)

@@ -7,12 +7,13 @@ import { buildProgram } from "./program.js";
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
-  const debug = argv.includes("--log-level=debug") || argv.join(" ").includes("--log-level debug");
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    return report(e, debug);
+    // the options are parsed before any command runs, so the level is known here
+    const level = program.opts<{ logLevel?: string }>().logLevel;
+    return report(e, level === "debug" || level === "trace");
   }
 }
 

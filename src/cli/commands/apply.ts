@@ -16,7 +16,8 @@ import { computePlan } from "./plan.js";
 
 export interface ApplyOptions {
   planFile?: string;
-  dir: string;
+  /** unset: the saved plan's directory, else groups */
+  dir?: string;
   autoApprove?: boolean;
   force?: boolean;
   group?: string[];
@@ -45,7 +46,7 @@ export function readSavedPlan(file: string): Plan {
 
 export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void> {
   const saved = opts.planFile ? readSavedPlan(opts.planFile) : undefined;
-  const dir = saved?.dir && opts.dir === "groups" ? saved.dir : opts.dir;
+  const dir = opts.dir ?? saved?.dir ?? "groups";
   const targets =
     opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
