@@ -52,6 +52,14 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
         file?: { data: string; mimetype: string };
       };
 
+  const plain = (status: number, body: unknown): Reply => ({
+    kind: "response",
+    status,
+    headers: {},
+    body,
+    delayMs: 0,
+  });
+
   async function handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const chunks: Buffer[] = [];
@@ -62,20 +70,13 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
       try {
         body = JSON.parse(raw);
       } catch {
-        return {
-          kind: "response",
-          status: 400,
-          headers: {},
-          body: { statusCode: 400, message: "body is not JSON" },
-          delayMs: 0,
-        };
+        return plain(400, { statusCode: 400, message: "body is not JSON" });
       }
     }
     const query = Object.fromEntries(url.searchParams.entries());
     if (url.pathname.startsWith("/files/")) {
       const out = sandbox.handle({ method: "GET", path: url.pathname });
-      if (out.kind === "drop" || out.res.status !== 200)
-        return { kind: "response", status: 404, headers: {}, body: "not found", delayMs: 0 };
+      if (out.kind === "drop" || out.res.status !== 200) return plain(404, "not found");
       const f = out.res.body as { __file: string; mimetype: string };
       return {
         kind: "response",
@@ -88,13 +89,7 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
     }
     if (url.pathname.startsWith("/__sandbox/")) return control(url.pathname, query, req.method ?? "GET");
     if (!url.pathname.startsWith("/v2/") && url.pathname !== "/v2")
-      return {
-        kind: "response",
-        status: 404,
-        headers: {},
-        body: { statusCode: 404, message: "not found; the API is under /v2" },
-        delayMs: 0,
-      };
+      return plain(404, { statusCode: 404, message: "not found; the API is under /v2" });
     const method = (req.method ?? "GET").toUpperCase() as "GET" | "POST" | "PUT" | "DELETE";
     // credentials may ride in the body as well as the query
     if (body && typeof body === "object" && !Array.isArray(body)) {
@@ -125,29 +120,14 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
   /** Test hooks: the state and the request log, behind the same credentials. */
   function control(path: string, query: Record<string, string>, method: string): Reply {
     const ok = query.access_token === sandbox.token && query.instance_id === sandbox.instanceId;
-    if (!ok)
-      return {
-        kind: "response",
-        status: 401,
-        headers: {},
-        body: { statusCode: 401, message: "Unauthorized" },
-        delayMs: 0,
-      };
-    if (path === "/__sandbox/state" && method === "GET")
-      return { kind: "response", status: 200, headers: {}, body: sandbox.state, delayMs: 0 };
-    if (path === "/__sandbox/log" && method === "GET")
-      return { kind: "response", status: 200, headers: {}, body: sandbox.log, delayMs: 0 };
+    if (!ok) return plain(401, { statusCode: 401, message: "Unauthorized" });
+    if (path === "/__sandbox/state" && method === "GET") return plain(200, sandbox.state);
+    if (path === "/__sandbox/log" && method === "GET") return plain(200, sandbox.log);
     if (path === "/__sandbox/log" && method === "DELETE") {
       sandbox.log.length = 0;
-      return { kind: "response", status: 200, headers: {}, body: { ok: true }, delayMs: 0 };
+      return plain(200, { ok: true });
     }
-    return {
-      kind: "response",
-      status: 404,
-      headers: {},
-      body: { statusCode: 404, message: "unknown sandbox call" },
-      delayMs: 0,
-    };
+    return plain(404, { statusCode: 404, message: "unknown sandbox call" });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const c = countPlan(plan);
   const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
   const head: string[] = [];
-  if (opts.marker !== undefined ? opts.marker : true) head.push(opts.marker ?? MARKER);
+  // an empty marker leaves it out (the job summary has no comment to find)
+  const marker = opts.marker ?? MARKER;
+  if (marker) head.push(marker);
   head.push(`### ${opts.title ?? "wagroups plan"}`, "");
   head.push(
     changed.length
