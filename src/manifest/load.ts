@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Located } from "../errors.js";
+import { MAX_DESCRIPTION, MAX_PARTICIPANTS, MAX_SUBJECT } from "../whatsapp.js";
 import { looksLikeAlias, parsePhone } from "./phone.js";
 import { userRegex } from "./regex.js";
 import { checkSchema } from "./schema.js";
@@ -16,12 +17,8 @@ import {
   type Person,
 } from "./types.js";
 import { locate, type ParsedYaml, parseYaml } from "./yaml.js";
-
 export const CONFIG_FILE = "wagroups.yaml";
 export const PEOPLE_FILE = "people.yaml";
-export const MAX_PARTICIPANTS = 1024;
-export const MAX_SUBJECT = 100;
-export const MAX_DESCRIPTION = 2048;
 
 export interface LoadOptions {
   /** WAWP_SELF and friends; defaults to process.env */

@@ -1,10 +1,10 @@
 // `wagroups import`: manifests for the live groups the instance administers that no manifest
 // declares, written so that the next plan shows nothing but the rename that adds the serial.
 import type { LiveGroup } from "../live.js";
-import { MAX_SUBJECT } from "../manifest/load.js";
 import { userRegex } from "../manifest/regex.js";
 import { renderSubject, subjectParser } from "../manifest/subject.js";
 import { type Desired, SETTING_KEYS, type Settings } from "../manifest/types.js";
+import { MAX_SUBJECT } from "../whatsapp.js";
 import { matchGroups } from "./identity.js";
 
 export interface ImportedGroup {

@@ -1,8 +1,8 @@
 // The safety rules, in one place: what makes a plan unsafe (apply refuses it without --force), and the
 // 1,024 cap that decides whether removals go before adds.
 import type { LiveGroup, LiveParticipant } from "../live.js";
-import { MAX_PARTICIPANTS } from "../manifest/load.js";
 import type { Config } from "../manifest/types.js";
+import { MAX_PARTICIPANTS } from "../whatsapp.js";
 import type { GroupPlan, Warning } from "./change.js";
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;

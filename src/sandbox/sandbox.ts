@@ -4,10 +4,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { personJid } from "../jid.js";
 import type { Role } from "../live.js";
 import type { WawpRequest, WawpResponse } from "../wawp/transport.js";
+import { MAX_DESCRIPTION, MAX_MESSAGE, MAX_PARTICIPANTS } from "../whatsapp.js";
 import { FaultInjector, type FaultSpec, NO_FAULTS } from "./faults.js";
 import type { SandboxState, SbGroup } from "./state.js";
-
-export const MAX_PARTICIPANTS = 1024;
 
 export interface LogEntry {
   at: number;
@@ -443,7 +442,8 @@ export class Sandbox {
     if (g.restrict) this.requireAdmin(g);
     const s = body.description;
     if (typeof s !== "string") fail(400, "description is required");
-    if ((s as string).length > 2048) fail(400, "description longer than 2048 characters");
+    if ((s as string).length > MAX_DESCRIPTION)
+      fail(400, `description longer than ${MAX_DESCRIPTION} characters`);
     g.description = (s as string).trimEnd();
     return true;
   }
@@ -516,7 +516,7 @@ export class Sandbox {
     if (typeof chatId !== "string" || !/@(c\.us|g\.us)$/.test(chatId))
       fail(400, "chatId must end @c.us or @g.us");
     if (typeof message !== "string" || !message) fail(400, "message is required");
-    if ((message as string).length > 4096) fail(400, "message longer than 4096 characters");
+    if ((message as string).length > MAX_MESSAGE) fail(400, `message longer than ${MAX_MESSAGE} characters`);
     if ((chatId as string).endsWith("@g.us")) {
       const g = this.group(chatId as string);
       this.visible(g);

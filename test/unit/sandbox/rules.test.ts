@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ApiError } from "../../../src/errors.js";
 import { FaultInjector, parseFaults } from "../../../src/sandbox/faults.js";
-import { MAX_PARTICIPANTS } from "../../../src/sandbox/sandbox.js";
 import { seedState } from "../../../src/sandbox/seed.js";
+import { MAX_PARTICIPANTS } from "../../../src/whatsapp.js";
 import { n, SELF, sandboxClient, sbGroup, sbState } from "../../helpers/fleet.js";
 
 const G = "120363000000000001@g.us";
