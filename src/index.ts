@@ -1,6 +1,7 @@
 // wagroups as a library: the same stages the CLI runs, for scripts and other tools. No side effects.
-export { type ApplyReport, type ExecutorDeps, execute, type GroupResult } from "./apply/apply.js";
+export { type ApplyReport, type ExecutePorts, execute, type GroupResult } from "./apply/execute.js";
 export { CreateBudget, TokenBucket } from "./apply/throttle.js";
+export { connect } from "./cli/connect.js";
 export {
   ApiError,
   ConfigError,
@@ -10,7 +11,16 @@ export {
   UsageError,
   WagroupsError,
 } from "./errors.js";
-export type { AddOutcome, Live, LiveGroup, LiveParticipant, LiveReader, Mutator, Wawp } from "./live.js";
+export { readLive } from "./live/read.js";
+export type {
+  AddOutcome,
+  Live,
+  LiveGroup,
+  LiveParticipant,
+  LiveReader,
+  Mutator,
+  Wawp,
+} from "./live/types.js";
 export { type LoadResult, loadFleet, loadFleetAsync } from "./manifest/load.js";
 export type { Config, Desired, DesiredGroup, Person, Settings } from "./manifest/types.js";
 export {
@@ -22,15 +32,23 @@ export {
   type Warning,
 } from "./plan/change.js";
 export { type PlanOptions, plan } from "./plan/plan.js";
-export { enrich, readLive } from "./plan/refresh.js";
 export { renderJson } from "./plan/render/json.js";
 export { maskText, renderMarkdown } from "./plan/render/markdown.js";
 export { renderText } from "./plan/render/text.js";
+export { type Scope, scopeFleet } from "./plan/scope.js";
+export {
+  type Instance,
+  observe,
+  type Planned,
+  type PlanRequest,
+  planFleet,
+  recheckSaved,
+  resolveInstance,
+} from "./reconcile/index.js";
 export { parseFaults } from "./sandbox/faults.js";
 export { Sandbox } from "./sandbox/sandbox.js";
 export { seedState } from "./sandbox/seed.js";
 export { serveSandbox } from "./sandbox/server.js";
 export { inProcessTransport } from "./sandbox/transport.js";
 export { WawpClient } from "./wawp/client.js";
-export { connect } from "./wawp/connect.js";
 export { httpTransport } from "./wawp/transport.js";

@@ -1,15 +1,15 @@
 // The invite fallback: a person whose privacy settings refuse adds gets the group's link 1:1, once per
 // cooldown. The proof it was sent is the 1:1 chat itself, so no state file is needed.
 import { ApiError } from "../errors.js";
-import type { LiveGroup, LiveReader, Mutator } from "../live.js";
+import { lastInvite } from "../live/recognise.js";
+import type { LiveGroup, LiveReader, Mutator } from "../live/types.js";
 import type { Config } from "../manifest/types.js";
-import { lastInvite } from "../plan/refresh.js";
 import { optional } from "../wawp/errors.js";
 
 export interface InviteContext {
   reader: LiveReader;
   mutator: Mutator;
-  config: Config;
+  invites: Config["invites"];
   group: Pick<LiveGroup, "id" | "subject">;
   /** Unix seconds */
   now: () => number;
@@ -20,18 +20,18 @@ export interface InviteContext {
 export type InviteResult = "sent" | "already" | "engine" | "disabled";
 
 export async function invite(ctx: InviteContext, jid: string, engineSent = false): Promise<InviteResult> {
-  if (!ctx.config.invites.fallback) return "disabled";
+  if (!ctx.invites.fallback) return "disabled";
   if (engineSent) return "engine";
   ctx.code ??= await ctx.reader.getInviteCode(ctx.group.id);
-  const cooldown = ctx.config.invites.cooldownDays * 86_400;
+  const cooldown = ctx.invites.cooldownDays * 86_400;
   const recentlySent = async () => {
     // an engine that cannot show chats: nothing to recognise, so the first send goes
     const msgs = (await optional(ctx.reader.recentMessages(jid, 20), () => undefined)) ?? [];
-    const at = lastInvite(msgs, ctx.group as LiveGroup, ctx.code);
+    const at = lastInvite(msgs, ctx.group, ctx.code);
     return at !== undefined && ctx.now() - at < cooldown;
   };
   if (await recentlySent()) return "already";
-  const message = ctx.config.invites.message
+  const message = ctx.invites.message
     .replace("{subject}", ctx.group.subject)
     .replace("{link}", `https://chat.whatsapp.com/${ctx.code}`);
   await sendOnce(() => ctx.mutator.sendText(jid, message), recentlySent);

@@ -1,18 +1,29 @@
-// The closed set of changes a plan is made of, in the order apply performs them.
-import type { SettingKey, Settings } from "../manifest/types.js";
+// The closed set of changes a plan is made of, in the order apply performs them, and the Plan: everything
+// apply needs to carry them out, so a saved plan is executed as saved.
+import type { Config, SettingKey, Settings } from "../manifest/types.js";
 
 export type Change =
   | { kind: "create"; subject: string; participants: string[] }
   | { kind: "setSubject"; from?: string; to: string }
   | { kind: "setDescription"; from?: string; to: string }
-  | { kind: "setIcon"; from: string | null; to: string; path: string; mimetype: string }
+  | {
+      kind: "setIcon";
+      from: string | null;
+      /** SHA-256 of the icon file; apply refuses a file that no longer has it */
+      to: string;
+      /** as the manifest names it, for showing */
+      path: string;
+      /** the file to upload, relative to the working directory the plan was made in */
+      file: string;
+      mimetype: string;
+    }
   | { kind: "setSetting"; setting: SettingKey; from?: Settings[SettingKey]; to: Settings[SettingKey] }
   | { kind: "removeParticipants"; participants: string[] }
   | { kind: "addParticipants"; participants: string[] }
   | { kind: "promote"; participants: string[] }
   | { kind: "demote"; participants: string[] }
   | { kind: "sendInvites"; participants: string[] }
-  | { kind: "addLabels"; labels: string[] }
+  | { kind: "addLabels"; labels: string[]; ids: Record<string, string> }
   | { kind: "farewell"; message: string }
   | { kind: "leave" }
   | { kind: "delete" };
@@ -46,12 +57,25 @@ export interface Warning {
   message: string;
 }
 
+/** What apply needs of the configuration and the live fleet, carried in the plan. */
+export interface PlanContext {
+  /** the instance's own number (`<digits>@c.us`), when known */
+  self?: string;
+  subjectFormat: string;
+  serialPattern: string;
+  limits: Config["limits"];
+  invites: Config["invites"];
+  /** Unix seconds of the instance's group creations in the hour before the plan: the creation budget */
+  recentCreations: number[];
+}
+
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: 2;
   groups: GroupPlan[];
   warnings: Warning[];
-  /** fleet-wide reasons to refuse without --force */
+  /** reasons to refuse without --force (the groups' and the fleet's); recomputed when a saved plan is applied */
   unsafe: string[];
+  context: PlanContext;
   /** jid -> alias, so renderers can show names */
   aliases: Record<string, string>;
   /** set by the command, not the planner */
@@ -80,7 +104,12 @@ export const CHANGE_ORDER: ChangeKind[] = [
   "delete",
 ];
 
-export function hasChanges(plan: Plan): boolean {
+/** For an exhaustive switch: a new change kind that is not handled is a compile error. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled change: ${JSON.stringify(x)}`);
+}
+
+export function hasChanges(plan: Pick<Plan, "groups">): boolean {
   return plan.groups.some((g) => g.changes.length > 0);
 }
 
@@ -92,7 +121,7 @@ export interface PlanCounts {
   remove: number;
 }
 
-export function countPlan(plan: Plan): PlanCounts {
+export function countPlan(plan: Pick<Plan, "groups">): PlanCounts {
   const c: PlanCounts = { create: 0, update: 0, retire: 0, add: 0, remove: 0 };
   for (const g of plan.groups) {
     if (g.action !== "none" && g.changes.length) c[g.action]++;

@@ -1,8 +1,9 @@
 // One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
-import type { LiveGroup } from "../live.js";
+import path from "node:path";
+import type { LiveGroup } from "../live/types.js";
 import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
-import { groupSafety } from "./safety.js";
+import { removalsFirst } from "./safety.js";
 
 /** What WhatsApp gives a new group; a create plans a setting change only where the manifest differs. */
 export const CREATE_DEFAULTS: Settings = {
@@ -43,21 +44,26 @@ function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
   const people = [...d.admins, ...d.members].map((p) => p.jid);
   const changes: Change[] = [{ kind: "create", subject: d.subject, participants: people }];
   if (d.description) changes.push({ kind: "setDescription", to: d.description });
-  if (d.icon)
-    changes.push({
-      kind: "setIcon",
-      from: null,
-      to: d.icon.sha256,
-      path: d.icon.path,
-      mimetype: d.icon.mimetype,
-    });
+  if (d.icon) changes.push(setIcon(d, d.icon, null));
   for (const key of SETTING_KEYS)
     if (d.settings[key] !== CREATE_DEFAULTS[key])
       changes.push({ kind: "setSetting", setting: key, from: CREATE_DEFAULTS[key], to: d.settings[key] });
   if (d.admins.length) changes.push({ kind: "promote", participants: d.admins.map((p) => p.jid) });
   const labels = knownLabels(d, [], ctx);
-  if (labels.length) changes.push({ kind: "addLabels", labels });
+  if (labels.length) changes.push(labelsChange(labels, ctx));
   return changes;
+}
+
+function setIcon(d: DesiredGroup, icon: NonNullable<DesiredGroup["icon"]>, from: string | null): Change {
+  // the file as the working directory sees it: the manifest's folder joined with the path it names
+  const file = path.posix.join(path.posix.dirname(d.file.split(path.sep).join("/")), icon.path);
+  return { kind: "setIcon", from, to: icon.sha256, path: icon.path, file, mimetype: icon.mimetype };
+}
+
+function labelsChange(labels: string[], ctx: DiffContext): Change {
+  const ids: Record<string, string> = {};
+  for (const l of labels) if (ctx.labelIds?.[l]) ids[l] = ctx.labelIds[l];
+  return { kind: "addLabels", labels, ids };
 }
 
 function knownLabels(d: DesiredGroup, have: string[], ctx: DiffContext): string[] {
@@ -104,13 +110,7 @@ function updateGroup(
     });
   // a picture that could not be read (live.picture unset) is not compared
   if (d.icon && live.picture && live.picture.sha256 !== d.icon.sha256)
-    changes.push({
-      kind: "setIcon",
-      from: live.picture?.sha256 ?? null,
-      to: d.icon.sha256,
-      path: d.icon.path,
-      mimetype: d.icon.mimetype,
-    });
+    changes.push(setIcon(d, d.icon, live.picture.sha256 ?? null));
   for (const key of SETTING_KEYS) {
     const have = live.settings[key];
     if (have === undefined) {
@@ -182,13 +182,7 @@ function updateGroup(
       message: `${unresolved.length} participant(s) known only by a privacy ID (${unresolved.join(", ")}); never removed`,
     });
 
-  const safety = groupSafety(
-    d.serial,
-    { participants, add, invite, pending: plan.pending, promote, demote, remove, wantAdmin },
-    config,
-    ctx.warn,
-  );
-  const nearCap = safety.removalsFirst;
+  const nearCap = removalsFirst(participants, add.length + invite.length + plan.pending.length);
 
   if (remove.length && nearCap) changes.push({ kind: "removeParticipants", participants: remove });
   if (add.length) changes.push({ kind: "addParticipants", participants: add });
@@ -198,10 +192,9 @@ function updateGroup(
   if (remove.length && !nearCap) changes.push({ kind: "removeParticipants", participants: remove });
   if (invite.length) changes.push({ kind: "sendInvites", participants: invite });
   const labels = knownLabels(d, (live.labels ?? []).map(String), ctx);
-  if (labels.length && live.labels !== undefined) changes.push({ kind: "addLabels", labels });
+  if (labels.length && live.labels !== undefined) changes.push(labelsChange(labels, ctx));
 
   plan.changes = order(changes, nearCap);
-  if (safety.unsafe.length) plan.unsafe = safety.unsafe;
   if (!plan.changes.length) plan.action = "none";
   return plan;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { LiveGroup } from "../live.js";
+import type { LiveGroup } from "../live/types.js";
 
 /** What a saved plan remembers of each live group: if any of it changes, the plan is stale for that group. */
 export function fingerprint(g: LiveGroup): string {

@@ -1,5 +1,5 @@
 // Which live group belongs to which manifest: the pinned ID first, then the serial in the subject.
-import type { LiveGroup } from "../live.js";
+import type { LiveGroup } from "../live/types.js";
 import { subjectParser } from "../manifest/subject.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 
@@ -16,7 +16,11 @@ export interface Identity {
   shadowed: { group: LiveGroup; serial: string }[];
 }
 
-export function matchGroups(desired: DesiredGroup[], live: LiveGroup[], config: Config): Identity {
+export function matchGroups(
+  desired: readonly DesiredGroup[],
+  live: readonly LiveGroup[],
+  config: Config,
+): Identity {
   const parse = subjectParser(config.subjectFormat, config.serialPattern);
   const byId = new Map(live.map((g) => [g.id, g]));
   const declared = new Map(desired.map((d) => [d.serial, d]));
@@ -75,7 +79,7 @@ function isOurs(g: LiveGroup, self: string | undefined): boolean {
  * The instance's own number when the configuration does not give it: the one person in every group
  * the instance can see (the listing holds only groups it is in). Undefined when that is ambiguous.
  */
-export function inferSelf(live: LiveGroup[]): string | undefined {
+export function inferSelf(live: readonly LiveGroup[]): string | undefined {
   let common: Set<string> | undefined;
   for (const g of live) {
     if (!g.participants) return undefined;

@@ -1,6 +1,6 @@
 // `wagroups import`: manifests for the live groups the instance administers that no manifest
 // declares, written so that the next plan shows nothing but the rename that adds the serial.
-import type { LiveGroup } from "../live.js";
+import type { LiveGroup } from "../live/types.js";
 import { userRegex } from "../manifest/regex.js";
 import { renderSubject, subjectParser } from "../manifest/subject.js";
 import { type Desired, SETTING_KEYS, type Settings } from "../manifest/types.js";

@@ -1,36 +1,39 @@
-// plan(desired, live) -> Plan: the whole fleet, pure. Identity, then a diff per group, then the
-// fleet-wide checks (orphans, the fleet's removal ratio, the creation budget).
-import type { Live } from "../live.js";
+// plan(desired, live, scope) -> Plan: the whole fleet, pure. The scope (identity and which serials) is
+// computed once, before the live read; then a diff per group and the fleet-wide checks (orphans, safety,
+// the creation budget).
+import type { Live, LiveGroup } from "../live/types.js";
 import type { Desired } from "../manifest/types.js";
-import type { GroupPlan, Plan, Warning } from "./change.js";
+import type { GroupPlan, Plan, PlanContext, Warning } from "./change.js";
 import { diffGroup } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
-import { matchGroups } from "./identity.js";
-import { fleetSafety } from "./safety.js";
+import { fleetSafety, groupSafety } from "./safety.js";
+import { type Scope, scopeFleet } from "./scope.js";
 
 export interface PlanOptions {
   /** Unix seconds; the planner never reads the clock itself */
   now: number;
-  /** only these serials (like terraform -target); empty = all */
+  /** what this run is about; by default the whole fleet, matched against `live.groups` */
+  scope?: Scope;
+  /** only these serials, when no scope is given (like terraform -target) */
   targets?: string[];
   /** fingerprint each live group, for saved plans (default true) */
   fingerprints?: boolean;
-  /** with --shard: which serials this run owns (orphans are reported by the shard they hash to) */
-  owns?: (serial: string) => boolean;
 }
 
 export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
   const { config } = desired;
+  const scope =
+    opts.scope ?? scopeFleet(desired.groups, live.groups, config, { targets: opts.targets ?? [] });
   const warnings: Warning[] = [];
   const warn = (w: Warning) => {
     if (!warnings.some((x) => x.code === w.code && x.serial === w.serial && x.message === w.message))
       warnings.push(w);
   };
   for (const n of live.notes ?? []) warn(n);
-  const targets = new Set(opts.targets ?? []);
-  const owns = opts.owns ?? (() => true);
-  const inScope = (serial: string) => (targets.size === 0 || targets.has(serial)) && owns(serial);
-  const id = matchGroups(desired.groups, live.groups, config);
+  const { identity } = scope;
+  const liveById = new Map(live.groups.map((g) => [g.id, g]));
+  // identity matched the listing; the groups read for this plan replace their listing entries
+  const current = (g: LiveGroup | undefined) => (g ? (liveById.get(g.id) ?? g) : undefined);
   if (!config.self)
     warn({
       code: "self-unknown",
@@ -39,8 +42,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
     });
 
   const groups: GroupPlan[] = [];
-  for (const d of desired.groups) {
-    if (!inScope(d.serial)) continue;
+  const unsafe: string[] = [];
+  for (const d of scope.groups) {
     // a group that cannot be planned is shown blocked, and warned about, while the others go on
     const blockedBy = (code: string, reason: string) => {
       groups.push({
@@ -54,7 +57,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       });
       warn({ code, serial: d.serial, message: reason });
     };
-    const dup = id.duplicates.get(d.serial);
+    const dup = identity.duplicates.get(d.serial);
     if (dup) {
       blockedBy(
         "duplicate-serial",
@@ -62,55 +65,74 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       );
       continue;
     }
-    const pin = id.missingPins.get(d.serial);
+    const pin = identity.missingPins.get(d.serial);
     if (pin) {
       blockedBy("pinned-group-missing", pin);
       continue;
     }
-    const lg = id.matched.get(d.serial);
+    const lg = current(identity.matched.get(d.serial));
     const gp = diffGroup(d, lg, {
       config,
       now: opts.now,
       warn,
       ...(live.labelIds ? { labelIds: live.labelIds } : {}),
     });
+    if (lg && !gp.blocked && gp.action !== "retire") {
+      const reasons = groupSafety(gp, lg, config, warn);
+      if (reasons.length) {
+        gp.unsafe = reasons;
+        unsafe.push(...reasons);
+      }
+    }
     if (lg && opts.fingerprints !== false) gp.fingerprint = fingerprint(lg);
     groups.push(gp);
   }
-  if (targets.size === 0) {
-    for (const o of id.orphans.filter((x) => owns(x.serial)))
+  if (scope.targets.length === 0) {
+    for (const o of identity.orphans.filter((x) => scope.owns(x.serial)))
       warn({
         code: "orphan",
         serial: o.serial,
         message: `live group ${o.group.id} "${o.group.subject}" carries serial ${o.serial}, which no manifest declares; left untouched`,
       });
-    for (const s of id.shadowed.filter((x) => owns(x.serial)))
+    for (const s of identity.shadowed.filter((x) => scope.owns(x.serial)))
       warn({
         code: "shadowed",
         serial: s.serial,
         message: `live group ${s.group.id} "${s.group.subject}" also carries serial ${s.serial}, but the manifest pins another group; left untouched`,
       });
   }
-  for (const t of targets)
+  for (const t of scope.targets)
     if (!desired.groups.some((d) => d.serial === t))
       warn({ code: "unknown-target", serial: t, message: `--group ${t}: no manifest declares this serial` });
 
-  const unsafe: string[] = [];
-  for (const g of groups) unsafe.push(...(g.unsafe ?? []));
-  unsafe.push(...fleetSafety(groups, id.matched, config));
+  unsafe.push(...fleetSafety(groups, liveById, config));
 
+  const context = planContext(desired, live, opts.now);
   // the creation budget counts this instance's groups created within the last hour
   const creates = groups.filter((g) => g.action === "create").length;
   if (creates) {
-    const recent = live.groups.filter(
-      (g) => g.owner === config.self && g.creation !== undefined && opts.now - g.creation < 3600,
-    ).length;
-    const room = Math.max(0, config.limits.createsPerHour - recent);
+    const room = Math.max(0, config.limits.createsPerHour - context.recentCreations.length);
     if (creates > room)
       warn({
         code: "create-budget",
         message: `${creates} group(s) to create, ${room} creation(s) left this hour (limits.createsPerHour ${config.limits.createsPerHour}); apply creates ${room} and defers the rest to a later run`,
       });
   }
-  return { formatVersion: 1, groups, warnings, unsafe, aliases: desired.aliases };
+  return { formatVersion: 2, groups, warnings, unsafe, aliases: desired.aliases, context };
+}
+
+/** What apply needs of the configuration and of the live fleet, carried in the plan. */
+function planContext(desired: Desired, live: Live, now: number): PlanContext {
+  const { config } = desired;
+  return {
+    ...(config.self ? { self: config.self } : {}),
+    subjectFormat: config.subjectFormat,
+    serialPattern: config.serialPattern,
+    limits: { ...config.limits },
+    invites: { ...config.invites },
+    recentCreations: live.groups
+      .filter((g) => g.owner === config.self && g.creation !== undefined && now - g.creation < 3600)
+      .map((g) => g.creation!)
+      .sort((a, b) => a - b),
+  };
 }

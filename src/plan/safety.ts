@@ -1,86 +1,109 @@
 // The safety rules, in one place: what makes a plan unsafe (apply refuses it without --force), and the
-// 1,024 cap that decides whether removals go before adds.
-import type { LiveGroup, LiveParticipant } from "../live.js";
+// 1,024 cap that decides whether removals go before adds. They read a group's changes and its live state
+// only, so a saved plan is checked again against the live state when it is applied.
+import type { LiveGroup, LiveParticipant } from "../live/types.js";
 import type { Config } from "../manifest/types.js";
 import { MAX_PARTICIPANTS } from "../whatsapp.js";
-import type { GroupPlan, Warning } from "./change.js";
+import type { Change, GroupPlan, Warning } from "./change.js";
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 
-export interface MembershipChange {
-  participants: LiveParticipant[];
-  add: string[];
-  invite: string[];
-  pending: string[];
-  promote: string[];
-  demote: string[];
-  remove: string[];
-  /** people the manifest wants as admins */
-  wantAdmin: Set<string>;
+type Rules = Pick<Config, "self" | "safety">;
+
+/** Whether adds would pass the cap before the removals: then removals go first. */
+export function removalsFirst(participants: readonly LiveParticipant[], incoming: number): boolean {
+  return participants.length + incoming > MAX_PARTICIPANTS;
 }
 
-export interface GroupSafety {
-  unsafe: string[];
-  /** the group would pass its cap with the adds: removals go first */
-  removalsFirst: boolean;
-}
+const people = (
+  changes: readonly Change[],
+  kind: "addParticipants" | "sendInvites" | "promote" | "demote" | "removeParticipants",
+) => changes.flatMap((c) => (c.kind === kind ? c.participants : []));
 
 /** minAdmins, the removal ratio (removing a single person never counts) and the participant cap. */
 export function groupSafety(
-  serial: string,
-  m: MembershipChange,
-  config: Config,
-  warn: (w: Warning) => void,
-): GroupSafety {
-  const self = config.self;
+  g: Pick<GroupPlan, "serial" | "changes" | "pending">,
+  live: LiveGroup,
+  rules: Rules,
+  warn: (w: Warning) => void = () => {},
+): string[] {
+  const { serial } = g;
+  const self = rules.self;
+  const participants = live.participants ?? [];
+  const present = new Set(participants.map((p) => p.jid));
+  const add = people(g.changes, "addParticipants");
+  const promote = people(g.changes, "promote");
+  const demote = new Set(people(g.changes, "demote"));
+  const remove = people(g.changes, "removeParticipants");
+  const removed = new Set(remove);
   const unsafe: string[] = [];
   const adminsAfter =
-    m.participants.filter(
-      (p) => p.role !== "member" && p.jid !== self && !m.demote.includes(p.jid) && !m.remove.includes(p.jid),
-    ).length + m.promote.length;
-  const adminsPlanned = adminsAfter + m.add.filter((j) => m.wantAdmin.has(j)).length;
-  if (adminsPlanned < config.safety.minAdmins)
+    participants.filter(
+      (p) => p.role !== "member" && p.jid !== self && !demote.has(p.jid) && !removed.has(p.jid),
+    ).length + promote.filter((j) => present.has(j)).length;
+  const adminsPlanned = adminsAfter + promote.filter((j) => !present.has(j)).length;
+  if (adminsPlanned < rules.safety.minAdmins)
     unsafe.push(
-      `${serial} would keep ${adminsAfter} human admin(s); safety.minAdmins is ${config.safety.minAdmins}`,
+      `${serial} would keep ${adminsAfter} human admin(s); safety.minAdmins is ${rules.safety.minAdmins}`,
     );
 
-  const humans = m.participants.filter((p) => p.jid !== self).length;
-  const ratio = humans ? m.remove.length / humans : 0;
-  if (m.remove.length > 1 && ratio > config.safety.maxRemovalRatio)
+  const humans = participants.filter((p) => p.jid !== self).length;
+  const ratio = humans ? remove.length / humans : 0;
+  if (remove.length > 1 && ratio > rules.safety.maxRemovalRatio)
     unsafe.push(
-      `${serial} would remove ${m.remove.length} of ${humans} members (${pct(ratio)} > safety.maxRemovalRatio ${pct(config.safety.maxRemovalRatio)})`,
+      `${serial} would remove ${remove.length} of ${humans} members (${pct(ratio)} > safety.maxRemovalRatio ${pct(rules.safety.maxRemovalRatio)})`,
     );
-  else if (m.remove.length > 1 && ratio > config.safety.maxRemovalRatio * 0.8)
+  else if (remove.length > 1 && ratio > rules.safety.maxRemovalRatio * 0.8)
     warn({
       code: "removal-near-limit",
       serial,
-      message: `removes ${m.remove.length} of ${humans} members (${pct(ratio)}), near the safety limit`,
+      message: `removes ${remove.length} of ${humans} members (${pct(ratio)}), near the safety limit`,
     });
 
-  const incoming = m.add.length + m.invite.length + m.pending.length;
-  const after = m.participants.length - m.remove.length + incoming;
+  const incoming = add.length + people(g.changes, "sendInvites").length + g.pending.length;
+  const after = participants.length - remove.length + incoming;
   if (after > MAX_PARTICIPANTS) {
     unsafe.push(
       `${serial} would reach ${after} participants (with pending invites); WhatsApp allows ${MAX_PARTICIPANTS}`,
     );
     warn({ code: "cap", serial, message: `the group would exceed ${MAX_PARTICIPANTS} participants` });
   }
-  return { unsafe, removalsFirst: m.participants.length + incoming > MAX_PARTICIPANTS };
+  return unsafe;
 }
 
 /** Many small removals add up: the same ratio across the fleet's existing groups. */
-export function fleetSafety(groups: GroupPlan[], matched: Map<string, LiveGroup>, config: Config): string[] {
+export function fleetSafety(
+  groups: readonly GroupPlan[],
+  liveById: ReadonlyMap<string, LiveGroup>,
+  rules: Rules,
+): string[] {
   let removals = 0;
   let members = 0;
   for (const g of groups) {
-    const lg = g.groupId ? matched.get(g.serial) : undefined;
+    const lg = g.groupId ? liveById.get(g.groupId) : undefined;
     if (!lg || g.action === "retire") continue;
-    members += (lg.participants ?? []).filter((p) => p.jid !== config.self).length;
-    for (const c of g.changes) if (c.kind === "removeParticipants") removals += c.participants.length;
+    members += (lg.participants ?? []).filter((p) => p.jid !== rules.self).length;
+    removals += people(g.changes, "removeParticipants").length;
   }
-  if (removals > 1 && members && removals / members > config.safety.maxRemovalRatio)
+  if (removals > 1 && members && removals / members > rules.safety.maxRemovalRatio)
     return [
-      `the fleet would lose ${removals} of ${members} members (${pct(removals / members)} > safety.maxRemovalRatio ${pct(config.safety.maxRemovalRatio)})`,
+      `the fleet would lose ${removals} of ${members} members (${pct(removals / members)} > safety.maxRemovalRatio ${pct(rules.safety.maxRemovalRatio)})`,
     ];
   return [];
+}
+
+/** Every reason to refuse these groups without --force, against the live state as it is now. */
+export function planSafety(
+  groups: readonly GroupPlan[],
+  liveById: ReadonlyMap<string, LiveGroup>,
+  rules: Rules,
+  warn?: (w: Warning) => void,
+): string[] {
+  const unsafe: string[] = [];
+  for (const g of groups) {
+    const lg = g.groupId && g.action === "update" ? liveById.get(g.groupId) : undefined;
+    if (lg) unsafe.push(...groupSafety(g, lg, rules, warn));
+  }
+  unsafe.push(...fleetSafety(groups, liveById, rules));
+  return unsafe;
 }

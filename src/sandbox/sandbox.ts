@@ -2,7 +2,7 @@
 // requests as the real API in the shape of the engine it plays.
 import { createHash, randomBytes } from "node:crypto";
 import { personJid } from "../jid.js";
-import type { Role } from "../live.js";
+import type { Role } from "../live/types.js";
 import type { WawpRequest, WawpResponse } from "../wawp/transport.js";
 import { MAX_DESCRIPTION, MAX_MESSAGE, MAX_PARTICIPANTS } from "../whatsapp.js";
 import { FaultInjector, type FaultSpec, NO_FAULTS } from "./faults.js";

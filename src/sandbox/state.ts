@@ -1,4 +1,4 @@
-import type { Role } from "../live.js";
+import type { Role } from "../live/types.js";
 
 export type Engine = "noweb" | "webjs" | "gows";
 

@@ -1,7 +1,7 @@
 // The Wawp client: every endpoint the reconciler needs, with retries, backoff and redaction, over any
 // Transport. Normalization happens here, at the edge.
 import type { ApiError } from "../errors.js";
-import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Wawp } from "../live.js";
+import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Wawp } from "../live/types.js";
 import { log } from "../logger.js";
 import type { SettingKey, Settings } from "../manifest/types.js";
 import { redact } from "../redact.js";

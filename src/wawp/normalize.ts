@@ -1,7 +1,7 @@
 // Engine shapes -> the Live model. WEBJS arrays, NOWEB keyed objects and GroupInfo arrays all land
 // here, so no raw engine shape ever reaches the planner.
 import { isLid, personJid } from "../jid.js";
-import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Role } from "../live.js";
+import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Role } from "../live/types.js";
 import type { Settings, Who } from "../manifest/types.js";
 
 type Obj = Record<string, unknown>;

@@ -1,11 +1,10 @@
 // Small builders for planner and executor tests.
 
-import { execute } from "../../src/apply/apply.js";
+import { execute } from "../../src/apply/execute.js";
 import { type Clock, TokenBucket } from "../../src/apply/throttle.js";
-import type { LiveGroup, LiveParticipant, Mutator } from "../../src/live.js";
+import type { LiveGroup, LiveParticipant, Mutator } from "../../src/live/types.js";
 import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "../../src/manifest/types.js";
-import { plan as planFleet } from "../../src/plan/plan.js";
-import { readLive } from "../../src/plan/refresh.js";
+import { planFleet } from "../../src/reconcile/index.js";
 import { NO_FAULTS, parseFaults } from "../../src/sandbox/faults.js";
 import { Sandbox } from "../../src/sandbox/sandbox.js";
 import type { SandboxState, SbGroup, SbParticipant } from "../../src/sandbox/state.js";
@@ -113,15 +112,10 @@ export async function reconcile(
   opts: { now?: number; mutator?: Mutator; clock?: Clock } = {},
 ) {
   const now = opts.now ?? Math.floor((opts.clock?.now() ?? Date.now()) / 1000);
-  const l = await readLive(client, d, { now });
-  const p = planFleet(d, l, { now });
+  const { plan: p, live: l } = await planFleet({ reader: client }, { desired: d, now });
   const report = await execute(p, {
     reader: client,
     mutator: opts.mutator ?? client,
-    config: d.config,
-    desired: new Map(d.groups.map((g) => [g.serial, g])),
-    live: l.groups,
-    ...(l.labelIds ? { labelIds: l.labelIds } : {}),
     ...(opts.clock ? { clock: opts.clock } : { bucket: new TokenBucket(1_000_000) }),
   });
   return { plan: p, report, live: l };
@@ -137,5 +131,5 @@ export function adminGroup(id: string, subject: string, ...more: SbParticipant[]
 }
 
 export async function planOnly(d: Desired, client: WawpClient, now = Math.floor(Date.now() / 1000)) {
-  return planFleet(d, await readLive(client, d, { now }), { now });
+  return (await planFleet({ reader: client }, { desired: d, now })).plan;
 }

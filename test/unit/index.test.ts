@@ -8,7 +8,7 @@ describe("library entry point", () => {
     const sandbox = new lib.Sandbox(lib.seedState());
     const client = new lib.WawpClient(lib.inProcessTransport(sandbox));
     const now = Math.floor(Date.now() / 1000);
-    const p = lib.plan(desired, await lib.readLive(client, desired, { now }), { now });
+    const { plan: p } = await lib.planFleet({ reader: client }, { desired, now });
     expect(lib.countPlan(p)).toEqual({ create: 2, update: 4, retire: 1, add: 17, remove: 1 });
     expect(lib.renderText(p)).toContain("Plan: 2 to create");
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { type ApplyReport, execute, type GroupResult } from "../../apply/apply.js";
+import { type ApplyReport, execute, type GroupResult } from "../../apply/execute.js";
 import { ConfigError, ExitError, UnsafePlanError, UsageError } from "../../errors.js";
 import { writeStepSummary } from "../../github/summary.js";
 import { log } from "../../logger.js";
@@ -10,9 +10,11 @@ import { maskText } from "../../plan/render/markdown.js";
 import { peopleList } from "../../plan/render/people.js";
 import { renderText } from "../../plan/render/text.js";
 import { parseShard } from "../../plan/shard.js";
-import { connect } from "../../wawp/connect.js";
+import { observe, planFleet, recheckSaved } from "../../reconcile/index.js";
+import { connect } from "../connect.js";
 import type { Output } from "../output.js";
-import { computePlan } from "./plan.js";
+import { instanceOf } from "./plan.js";
+import { loadOrExitAsync } from "./validate.js";
 
 export interface ApplyOptions {
   planFile?: string;
@@ -52,30 +54,21 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
-    const fresh = await computePlan(dir, conn, io, targets, true, shard);
-    let plan = fresh.plan;
-    const skipped: GroupResult[] = [];
+    const request = {
+      desired: loadOrExitAsync(dir, io).then((r) => r.desired),
+      targets,
+      ...(shard ? { shard } : {}),
+      notice: (l: string) => io.err(`${l}\n`),
+    };
+    const now = Math.floor(Date.now() / 1000);
+    let plan: Plan;
+    let skipped: GroupResult[] = [];
     if (saved) {
-      // apply what was reviewed, but only where the live group is still what it was
-      const now = new Map(fresh.plan.groups.map((g) => [g.serial, g]));
-      const groups = [];
-      for (const g of saved.groups) {
-        if (!g.changes.length) continue;
-        const cur = now.get(g.serial);
-        const stale =
-          !cur || cur.fingerprint !== g.fingerprint || (g.action === "create" && cur.action !== "create");
-        if (stale)
-          skipped.push({
-            serial: g.serial,
-            status: "skipped",
-            notes: ["the live group changed since the plan was made; run plan again"],
-            invited: [],
-            writes: 0,
-          });
-        else groups.push(g);
-      }
-      plan = { ...saved, groups, unsafe: saved.unsafe, warnings: saved.warnings };
-    }
+      // apply what was reviewed, as it was saved, where the live group is still what it was
+      const rechecked = recheckSaved(saved, await observe(instanceOf(conn), request), now);
+      plan = rechecked.plan;
+      skipped = rechecked.skipped;
+    } else plan = (await planFleet(instanceOf(conn), { ...request, now })).plan;
     const blocked = plan.groups.filter((g) => g.blocked);
     // a blocked group needs a person to fix it: the others are applied, and the run ends in error
     const blockedError = () =>
@@ -103,10 +96,6 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     const report = await execute(plan, {
       reader: conn.client,
       mutator: conn.client,
-      config: fresh.desired.config,
-      desired: new Map(fresh.desired.groups.map((d) => [d.serial, d])),
-      live: fresh.live.groups,
-      ...(fresh.live.labelIds ? { labelIds: fresh.live.labelIds } : {}),
       onGroup: (r, done, total) => {
         if (io.isTTY || total <= 50 || Date.now() - lastTick > 30_000 || done === total) {
           lastTick = Date.now();
@@ -139,7 +128,6 @@ const mark: Record<GroupResult["status"], string> = {
   deferred: "…",
   failed: "✗",
   skipped: "↷",
-  unchanged: "=",
 };
 
 function progressLine(r: GroupResult): string {

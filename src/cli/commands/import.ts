@@ -9,9 +9,9 @@ import { SETTING_KEYS } from "../../manifest/types.js";
 import { importGroups } from "../../plan/import.js";
 import { formatJid } from "../../plan/render/people.js";
 import { mapLimit } from "../../pool.js";
-import { connect } from "../../wawp/connect.js";
+import { resolveInstance } from "../../reconcile/index.js";
+import { connect } from "../connect.js";
 import type { Output } from "../output.js";
-import { resolveSelf } from "./plan.js";
 import { loadOrExit } from "./validate.js";
 
 const require = createRequire(import.meta.url);
@@ -31,20 +31,28 @@ export async function importCommand(opts: ImportOptions, io: Output): Promise<vo
   const conn = connect({ notice: (l) => io.err(`${l}\n`) });
   try {
     const live = await conn.client.listGroups();
-    if (!resolveSelf(desired.config, conn, live, io))
+    const { config, notice } = resolveInstance(desired.config, live, conn.sandbox?.self);
+    if (notice) io.err(`${notice}\n`);
+    if (!config.self)
       throw new UsageError(
         "cannot tell which number is the instance: set self in wagroups.yaml or WAWP_SELF",
       );
     const aliases = desired.aliases;
-    const found = importGroups(desired, live, opts.serialPrefix, (jid) => aliases[jid] ?? formatJid(jid));
+    const adopted = importGroups(
+      { ...desired, config },
+      live,
+      opts.serialPrefix,
+      (jid) => aliases[jid] ?? formatJid(jid),
+    );
     // what the listing did not say, read per imported group
-    await mapLimit(found, desired.config.limits.concurrency, async (f) => {
-      const g = live.find((x) => x.id === f.groupId)!;
+    const found = await mapLimit(adopted, config.limits.concurrency, async (f) => {
+      const settings = { ...f.manifest.settings };
       for (const k of SETTING_KEYS)
-        if (f.manifest.settings[k] === undefined)
-          (f.manifest.settings as Record<string, unknown>)[k] = await conn.client
-            .getSetting(g.id, k)
+        if (settings[k] === undefined)
+          (settings as Record<string, unknown>)[k] = await conn.client
+            .getSetting(f.groupId, k)
             .catch(() => undefined);
+      return { ...f, manifest: { ...f.manifest, settings } };
     });
     const { stringify } = require("yaml") as typeof import("yaml");
     const outDir = path.join(opts.dir, "imported");

@@ -1,16 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { ExitError, UsageError } from "../../errors.js";
-import type { Live, LiveGroup } from "../../live.js";
-import type { Config, Desired } from "../../manifest/types.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
-import { inferSelf } from "../../plan/identity.js";
-import { plan } from "../../plan/plan.js";
-import { enrich } from "../../plan/refresh.js";
 import { renderJson } from "../../plan/render/json.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
 import { renderText } from "../../plan/render/text.js";
-import { inShard, parseShard, type Shard } from "../../plan/shard.js";
-import { type Connection, connect } from "../../wawp/connect.js";
+import { parseShard } from "../../plan/shard.js";
+import { type Instance, planFleet } from "../../reconcile/index.js";
+import { type Connection, connect } from "../connect.js";
 import type { Output } from "../output.js";
 import { loadOrExitAsync } from "./validate.js";
 
@@ -31,60 +27,9 @@ export function checkFormat(f: string): Format {
   throw new UsageError(`--format must be text, json or markdown (got "${f}")`);
 }
 
-export interface Planned {
-  desired: Desired;
-  live: Live;
-  plan: Plan;
-}
-
-/** Load, read live, plan: what `plan` prints and `apply` executes. */
-export async function computePlan(
-  dir: string,
-  conn: Connection,
-  io: Output,
-  targets: string[] = [],
-  fingerprints = true,
-  shard?: Shard,
-): Promise<Planned> {
-  // the listing is asked for first: the server prepares it while the manifests load
-  const listing = conn.client.listGroups();
-  listing.catch(() => undefined); // awaited below, after the manifests are known to be good
-  const { desired } = await loadOrExitAsync(dir, io);
-  const groups = await listing;
-  resolveSelf(desired.config, conn, groups, io);
-  const now = Math.floor(Date.now() / 1000);
-  const owns = (serial: string) => inShard(serial, shard);
-  const live = await enrich(conn.client, desired, groups, { now, targets, owns });
-  const p = plan(desired, live, { now, targets, fingerprints, owns });
-  p.createdAt = new Date(now * 1000).toISOString();
-  p.dir = dir;
-  p.target = conn.label;
-  return { desired, live, plan: p };
-}
-
-/**
- * Who the instance is, when wagroups.yaml and WAWP_SELF do not say: the sandbox knows; otherwise the
- * one number in every listed group (said on stderr, since it is a guess).
- */
-export function resolveSelf(
-  config: Config,
-  conn: Connection,
-  groups: LiveGroup[],
-  io: Output,
-): string | undefined {
-  if (config.self) return config.self;
-  if (conn.sandbox) {
-    config.self = conn.sandbox.self;
-    return config.self;
-  }
-  const self = inferSelf(groups);
-  if (self) {
-    config.self = self;
-    io.err(
-      `wagroups: self is not configured; the instance is ${self.split("@")[0]} (the one number in every group); set WAWP_SELF to be sure\n`,
-    );
-  }
-  return self;
+/** The instance behind a connection, for the reconcile pipeline. */
+export function instanceOf(conn: Connection): Instance {
+  return { reader: conn.client, ...(conn.sandbox ? { self: conn.sandbox.self } : {}) };
 }
 
 export function render(p: Plan, format: Format, io: Output): string {
@@ -102,7 +47,15 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
   try {
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";
-    const { plan: p } = await computePlan(opts.dir, conn, io, opts.group ?? [], saving, shard);
+    const { plan: p } = await planFleet(instanceOf(conn), {
+      desired: loadOrExitAsync(opts.dir, io).then((r) => r.desired),
+      targets: opts.group ?? [],
+      ...(shard ? { shard } : {}),
+      fingerprints: saving,
+      notice: (l) => io.err(`${l}\n`),
+    });
+    p.dir = opts.dir;
+    p.target = conn.label;
     io.out(render(p, opts.format, io));
     if (opts.out) {
       writeFileSync(opts.out, renderJson(p));

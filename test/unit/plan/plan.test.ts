@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Live } from "../../../src/live.js";
+import type { Live } from "../../../src/live/types.js";
 import type { Plan } from "../../../src/plan/change.js";
 import { plan } from "../../../src/plan/plan.js";
 import { admins, config, desired, group, live, members, n, people, SELF } from "../../helpers/fleet.js";
@@ -52,7 +52,7 @@ describe("planner: one change kind at a time, written out in full", () => {
       { kind: "setSetting", setting: "sendMessages", from: "all", to: "admins" },
       { kind: "setSetting", setting: "editInfo", from: "all", to: "admins" },
       { kind: "promote", participants: [n(1)] },
-      { kind: "addLabels", labels: ["vip"] },
+      { kind: "addLabels", labels: ["vip"], ids: { vip: "1" } },
     ]);
   });
 
@@ -75,7 +75,14 @@ describe("planner: one change kind at a time, written out in full", () => {
     expect(g.changes).toEqual([
       { kind: "setSubject", from: "A-1 | Old name", to: "A-1 | Group A-1" },
       { kind: "setDescription", from: "old", to: "new" },
-      { kind: "setIcon", from: null, to: "ab".repeat(32), path: "i.png", mimetype: "image/png" },
+      {
+        kind: "setIcon",
+        from: null,
+        to: "ab".repeat(32),
+        path: "i.png",
+        file: "groups/i.png",
+        mimetype: "image/png",
+      },
       { kind: "setSetting", setting: "sendMessages", from: "admins", to: "all" },
       { kind: "setSetting", setting: "editInfo", from: "all", to: "admins" },
       { kind: "setSetting", setting: "addMembers", from: "all", to: "admins" },
@@ -168,7 +175,7 @@ describe("planner: one change kind at a time, written out in full", () => {
       groups: [l],
       labelIds: { vip: "1", gold: "2" },
     });
-    expect(only(p).changes).toEqual([{ kind: "addLabels", labels: ["gold"] }]);
+    expect(only(p).changes).toEqual([{ kind: "addLabels", labels: ["gold"], ids: { gold: "2" } }]);
     expect(p.warnings[0]!.code).toBe("unknown-label");
   });
 

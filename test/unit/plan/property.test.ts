@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { LiveParticipant, Role } from "../../../src/live.js";
+import type { LiveParticipant, Role } from "../../../src/live/types.js";
 import type { Settings } from "../../../src/manifest/types.js";
 import { hasChanges } from "../../../src/plan/change.js";
 import { plan } from "../../../src/plan/plan.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { LiveGroup } from "../../../src/live.js";
+import type { LiveGroup } from "../../../src/live/types.js";
 import { normalizeAddResults, normalizeCreated, normalizeGroups } from "../../../src/wawp/normalize.js";
 
 const fixture = (name: string) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { LiveGroup, LiveParticipant, LiveReader } from "../../../src/live.js";
-import { enrich } from "../../../src/plan/refresh.js";
+import { readLive } from "../../../src/live/read.js";
+import type { LiveGroup, LiveParticipant, LiveReader } from "../../../src/live/types.js";
+import { scopeFleet } from "../../../src/plan/scope.js";
 import { desired, group, n, people, SELF } from "../../helpers/fleet.js";
 
 const G = "120363000000000001@g.us";
@@ -20,7 +21,6 @@ function reader(detailed: LiveParticipant[] | undefined, calls: string[]): LiveR
   };
   return {
     listGroups: no("listGroups") as LiveReader["listGroups"],
-    getGroup: no("getGroup") as LiveReader["getGroup"],
     getParticipants: async () => {
       calls.push("getParticipants");
       return detailed ?? [];
@@ -38,14 +38,23 @@ function reader(detailed: LiveParticipant[] | undefined, calls: string[]): LiveR
   };
 }
 
-describe("enrich: reads only what the listing lacks", () => {
+describe("readLive: reads only what the listing lacks", () => {
   const d = desired([group({ serial: "A-1", admins: people(1), members: people(2) })]);
   const me: LiveParticipant = { jid: SELF, role: "superadmin" };
   const admin: LiveParticipant = { jid: n(1), role: "admin" };
-  /** the reads enrich makes for a listing, and what it leaves in the group */
+  /** the reads readLive makes for a listing, and what it leaves in the group */
   async function reads(participants: LiveParticipant[], detailed?: LiveParticipant[]) {
     const calls: string[] = [];
-    const live = await enrich(reader(detailed, calls), d, [listing(participants)], { now: 1 });
+    const listed = [listing(participants)];
+    const before = structuredClone(listed);
+    const live = await readLive(
+      reader(detailed, calls),
+      listed,
+      scopeFleet(d.groups, listed, d.config),
+      d.config,
+    );
+    expect(listed).toEqual(before); // the listing is never written to
+
     return { calls, participants: live.groups[0]!.participants!.map((p) => p.jid) };
   }
 

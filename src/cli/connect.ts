@@ -6,14 +6,13 @@ import { parseFaults } from "../sandbox/faults.js";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { loadState, saveState, stateFile } from "../sandbox/store.js";
 import { inProcessTransport } from "../sandbox/transport.js";
-import { type ClientOptions, WawpClient } from "./client.js";
-import { httpTransport } from "./transport.js";
+import { type ClientOptions, WawpClient } from "../wawp/client.js";
+import { httpTransport } from "../wawp/transport.js";
 
 export const DEFAULT_BASE_URL = "https://api.wawp.net/v2";
 
 export interface Connection {
   client: WawpClient;
-  kind: "sandbox" | "remote";
   /** where requests go, safe to print */
   label: string;
   sandbox?: Sandbox;
@@ -41,7 +40,6 @@ export function connect(opts: ConnectOptions = {}): Connection {
     });
     return {
       client: new WawpClient(transport, opts.client),
-      kind: "remote",
       label: transport.label,
       finish: async () => transport.close?.(),
     };
@@ -57,7 +55,6 @@ export function connect(opts: ConnectOptions = {}): Connection {
   );
   return {
     client: new WawpClient(inProcessTransport(sandbox), opts.client),
-    kind: "sandbox",
     label: `sandbox ${file}`,
     sandbox,
     finish: async () => {

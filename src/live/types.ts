@@ -1,6 +1,6 @@
 // The live state as the reconciler sees it, whatever engine answered, and the narrow interfaces the
 // core uses to read and change it. The Wawp HTTP client and the sandbox both implement them.
-import type { SettingKey, Settings } from "./manifest/types.js";
+import type { SettingKey, Settings } from "../manifest/types.js";
 
 export type Role = "member" | "admin" | "superadmin";
 
@@ -62,7 +62,6 @@ export interface ChatMessage {
 
 export interface LiveReader {
   listGroups(): Promise<LiveGroup[]>;
-  getGroup(id: string): Promise<LiveGroup>;
   getParticipants(id: string): Promise<LiveParticipant[]>;
   getSetting<K extends SettingKey>(id: string, key: K): Promise<Settings[K]>;
   getPicture(id: string): Promise<{ url: string | null }>;
@@ -78,7 +77,6 @@ export interface Mutator {
   setSubject(id: string, subject: string): Promise<void>;
   setDescription(id: string, description: string): Promise<void>;
   setPicture(id: string, file: { data: string; mimetype: string; filename: string }): Promise<void>;
-  deletePicture(id: string): Promise<void>;
   setSetting<K extends SettingKey>(id: string, key: K, value: Settings[K]): Promise<void>;
   addParticipants(id: string, jids: string[]): Promise<AddOutcome[]>;
   removeParticipants(id: string, jids: string[]): Promise<void>;

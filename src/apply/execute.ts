@@ -1,0 +1,280 @@
+// The executor: a Plan -> calls through the narrow Mutator, in order, throttled, one group's failure
+// never stopping the others. It needs nothing but the plan and its ports: a saved plan is executed as
+// saved. Everything it does can be interrupted and finished by running it again.
+
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { ApiError } from "../errors.js";
+import { sentText } from "../live/recognise.js";
+import type { AddOutcome, LiveReader, Mutator } from "../live/types.js";
+import { subjectParser } from "../manifest/subject.js";
+import { assertNever, type Change, type GroupPlan, type Plan, type PlanContext } from "../plan/change.js";
+import { mapLimit } from "../pool.js";
+import { optional } from "../wawp/errors.js";
+import { interpretAdds } from "./adds.js";
+import { type InviteContext, invite, sendOnce } from "./invites.js";
+import { type Clock, CreateBudget, realClock, TokenBucket } from "./throttle.js";
+import { throttled } from "./throttled.js";
+
+export type GroupStatus = "done" | "deferred" | "failed" | "skipped";
+
+export interface GroupResult {
+  serial: string;
+  groupId?: string;
+  status: GroupStatus;
+  /** what went wrong or was left, one line each */
+  notes: string[];
+  /** people sent the invite link (or invited by the engine) */
+  invited: string[];
+  /** writes this group took */
+  writes: number;
+  /** when the deferred work can go, ms since the epoch */
+  retryAt?: number;
+}
+
+export interface ApplyReport {
+  groups: GroupResult[];
+  writes: number;
+  /** the run left work undone: exit 3 */
+  incomplete: boolean;
+}
+
+export interface ExecutePorts {
+  reader: LiveReader;
+  mutator: Mutator;
+  clock?: Clock;
+  /** the write budget; shared when several executions run in one process */
+  bucket?: TokenBucket;
+  /** reads an icon file named by a setIcon change (default: from disk, relative to the working directory) */
+  readFile?: (file: string) => Uint8Array;
+  onGroup?: (r: GroupResult, done: number, total: number) => void;
+}
+
+class Deferred extends Error {
+  constructor(
+    message: string,
+    readonly retryAt: number,
+  ) {
+    super(message);
+  }
+}
+
+export async function execute(plan: Plan, ports: ExecutePorts): Promise<ApplyReport> {
+  const ctx = plan.context;
+  const clock = ports.clock ?? realClock;
+  const bucket = ports.bucket ?? new TokenBucket(ctx.limits.requestsPerMinute, clock);
+  const budget = new CreateBudget(ctx.limits.createsPerHour, ctx.recentCreations, clock);
+  const work = plan.groups.filter((g) => g.changes.length && !g.blocked);
+  let finished = 0;
+  const results = await mapLimit(work, ctx.limits.concurrency, async (g) => {
+    const counter = { writes: 0 };
+    const mutator = throttled(ports.mutator, bucket, counter);
+    const r = await applyGroup(g, ctx, { ...ports, mutator }, budget, clock);
+    r.writes = counter.writes;
+    ports.onGroup?.(r, ++finished, work.length);
+    return r;
+  });
+  for (const g of plan.groups)
+    if (g.blocked)
+      results.push({ serial: g.serial, status: "failed", notes: [g.blocked], invited: [], writes: 0 });
+  return {
+    groups: results,
+    writes: results.reduce((n, r) => n + r.writes, 0),
+    incomplete: results.some((r) => r.status === "deferred" || r.status === "failed"),
+  };
+}
+
+async function applyGroup(
+  g: GroupPlan,
+  ctx: PlanContext,
+  ports: ExecutePorts & { mutator: Mutator },
+  budget: CreateBudget,
+  clock: Clock,
+): Promise<GroupResult> {
+  const m = ports.mutator;
+  const r: GroupResult = { serial: g.serial, status: "done", notes: [], invited: [], writes: 0 };
+  if (g.groupId) r.groupId = g.groupId;
+  const inviteCtx: InviteContext = {
+    reader: ports.reader,
+    mutator: m,
+    invites: ctx.invites,
+    group: { id: g.groupId ?? "", subject: g.subject },
+    now: () => Math.floor(clock.now() / 1000),
+  };
+  /** people who did not end up in the group; promotions skip them */
+  const refused = new Set<string>();
+  let undone = false;
+  const handleAdds = async (outcomes: AddOutcome[], retried = false): Promise<void> => {
+    const v = interpretAdds(outcomes, retried);
+    for (const { jid, engineSent } of v.invite) {
+      refused.add(jid);
+      const res = await invite(inviteCtx, jid, engineSent);
+      if (res === "disabled") {
+        r.notes.push(`${jid} refuses adds and invites.fallback is off`);
+        undone = true;
+      } else r.invited.push(jid);
+    }
+    for (const jid of v.askAgain) await handleAdds(await m.addParticipants(inviteCtx.group.id, [jid]), true);
+    for (const f of v.failed) {
+      refused.add(f.jid);
+      r.notes.push(f.note);
+      undone = true;
+    }
+    r.notes.push(...v.unsure);
+  };
+
+  try {
+    for (const c of g.changes) {
+      const id = inviteCtx.group.id;
+      switch (c.kind) {
+        case "create": {
+          if (!budget.claim()) {
+            const at = budget.nextFree();
+            throw new Deferred(
+              `creation budget used up (limits.createsPerHour ${ctx.limits.createsPerHour}); next slot at ${new Date(at).toISOString()}`,
+              at,
+            );
+          }
+          const created = await create(c, g.serial, ctx, ports.reader, m);
+          inviteCtx.group.id = created.id;
+          r.groupId = created.id;
+          await handleAdds(created.outcomes);
+          break;
+        }
+        case "setSubject":
+          await m.setSubject(id, c.to);
+          inviteCtx.group.subject = c.to;
+          break;
+        case "setDescription":
+          await m.setDescription(id, c.to);
+          break;
+        case "setIcon":
+          await m.setPicture(id, iconFile(c, ports.readFile));
+          break;
+        case "setSetting":
+          await m.setSetting(id, c.setting, c.to);
+          break;
+        case "addParticipants":
+          await handleAdds(await m.addParticipants(id, c.participants));
+          break;
+        case "promote": {
+          const who = c.participants.filter((j) => !refused.has(j));
+          if (who.length) await m.promote(id, who);
+          break;
+        }
+        case "demote":
+          await m.demote(id, c.participants);
+          break;
+        case "removeParticipants":
+          await m.removeParticipants(id, c.participants);
+          break;
+        case "sendInvites":
+          for (const jid of c.participants) {
+            const res = await invite(inviteCtx, jid);
+            if (res !== "disabled") r.invited.push(jid);
+          }
+          break;
+        case "addLabels":
+          for (const name of c.labels) {
+            const labelId = c.ids[name];
+            if (!labelId) {
+              r.notes.push(`label "${name}" does not exist`);
+              continue;
+            }
+            await m.assignLabel(labelId, id);
+          }
+          break;
+        case "farewell":
+          await farewell(id, c.message, ports.reader, m);
+          break;
+        case "leave":
+          await tolerate([403, 404], () => m.leave(id));
+          break;
+        case "delete":
+          await tolerate([403, 404], () => m.deleteGroup(id));
+          break;
+        default:
+          assertNever(c);
+      }
+    }
+  } catch (e) {
+    if (e instanceof Deferred) return deferred(r, e.retryAt, e.message);
+    if (e instanceof ApiError && e.status === 429)
+      return deferred(r, clock.now() + (e.retryAfterMs ?? 60_000), `rate limited by the API: ${e.message}`);
+    r.status = "failed";
+    r.notes.push((e as Error).message);
+    return r;
+  }
+  if (undone) r.status = "failed";
+  return r;
+}
+
+function deferred(r: GroupResult, retryAt: number, note: string): GroupResult {
+  r.status = "deferred";
+  r.retryAt = retryAt;
+  r.notes.push(note);
+  return r;
+}
+
+async function tolerate(statuses: number[], fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof ApiError) || !statuses.includes(e.status)) throw e;
+  }
+}
+
+/**
+ * Create, never twice: after a lost reply the group is looked up by its serial before trying again.
+ */
+async function create(
+  c: Extract<Change, { kind: "create" }>,
+  serial: string,
+  ctx: PlanContext,
+  reader: LiveReader,
+  m: Mutator,
+): Promise<{ id: string; outcomes: AddOutcome[] }> {
+  const parse = subjectParser(ctx.subjectFormat, ctx.serialPattern);
+  const find = async () => (await reader.listGroups()).find((g) => parse(g.subject) === serial);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await m.createGroup(c.subject, c.participants);
+    } catch (e) {
+      if (!(e instanceof ApiError) || !e.uncertain) throw e;
+      const found = await find();
+      if (found) {
+        const present = new Set(
+          (found.participants ?? (await reader.getParticipants(found.id))).map((p) => p.jid),
+        );
+        return {
+          id: found.id,
+          outcomes: c.participants.map((jid) => ({ jid, code: present.has(jid) ? 200 : 0 })),
+        };
+      }
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+async function farewell(groupId: string, message: string, reader: LiveReader, m: Mutator): Promise<void> {
+  const sent = async () =>
+    sentText((await optional(reader.recentMessages(groupId, 50), () => undefined)) ?? [], message);
+  await sendOnce(() => m.sendText(groupId, message), sent);
+}
+
+/** The icon file the plan names, refused when it is no longer the file the plan was made from. */
+function iconFile(
+  c: Extract<Change, { kind: "setIcon" }>,
+  readFile: (file: string) => Uint8Array = (f) => readFileSync(f),
+) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFile(c.file);
+  } catch {
+    throw new Error(`icon ${c.path} cannot be read (${c.file})`);
+  }
+  if (createHash("sha256").update(bytes).digest("hex") !== c.to)
+    throw new Error(`icon ${c.path} changed since the plan was made`);
+  const data = Buffer.from(bytes).toString("base64");
+  return { data, mimetype: c.mimetype, filename: c.path.split("/").pop() ?? "icon" };
+}
