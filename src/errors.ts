@@ -14,27 +14,6 @@ export interface Located {
   message: string;
 }
 
-/** One or more problems in the manifests, each with its place. */
-export class ManifestError extends WagroupsError {
-  override name = "ManifestError";
-  constructor(readonly problems: Located[]) {
-    super(
-      problems.length === 1
-        ? formatLocated(problems[0]!)
-        : `${problems.length} problems in the manifests; first: ${formatLocated(problems[0]!)}`,
-    );
-  }
-  get file(): string {
-    return this.problems[0]?.file ?? "";
-  }
-  get line(): number {
-    return this.problems[0]?.line ?? 0;
-  }
-  get column(): number {
-    return this.problems[0]?.column ?? 0;
-  }
-}
-
 export function formatLocated(p: Located): string {
   return `${p.file}:${p.line}:${p.column}  ${p.message}`;
 }

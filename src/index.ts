@@ -6,7 +6,6 @@ export {
   ApiError,
   ConfigError,
   ExitError,
-  ManifestError,
   UnsafePlanError,
   UsageError,
   WagroupsError,

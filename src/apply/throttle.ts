@@ -18,8 +18,6 @@ export class TokenBucket {
   private last: number;
   private queue: Promise<void> = Promise.resolve();
   readonly burst: number;
-  /** total time callers spent waiting, ms */
-  waited = 0;
 
   constructor(
     readonly perMinute: number,
@@ -43,7 +41,6 @@ export class TokenBucket {
       this.refill();
       while (this.tokens < 1) {
         const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
-        this.waited += wait;
         await this.clock.sleep(wait);
         this.refill();
       }

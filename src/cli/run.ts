@@ -1,6 +1,6 @@
 // The one place errors become a line on stderr and an exit code.
 import { CommanderError } from "commander";
-import { ApiError, ExitError, formatLocated, ManifestError, WagroupsError } from "../errors.js";
+import { ApiError, ExitError, WagroupsError } from "../errors.js";
 import { redact } from "../redact.js";
 import { buildProgram } from "./program.js";
 
@@ -26,10 +26,6 @@ export function report(e: unknown, debug: boolean): number {
   if (e instanceof ExitError) {
     if (e.message) say(`wagroups: ${e.message}`);
     return e.exitCode;
-  }
-  if (e instanceof ManifestError) {
-    for (const p of e.problems) say(formatLocated(p));
-    return 1;
   }
   if (e instanceof ApiError) {
     say(`wagroups: Wawp API error: ${e.message}`);

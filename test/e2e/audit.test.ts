@@ -15,9 +15,13 @@ const CANARIES = ["+1 646 555 0142", "+1 646 555 0143", "+44 20 7946 0321"];
 const canaryDigits = CANARIES.map((c) => c.replace(/\D/g, ""));
 
 const outputs: { what: string; text: string; markdown: boolean }[] = [];
-const record = (what: string, r: Result, markdown = false) => {
+type Expected = { code: number; says: RegExp; markdown?: boolean };
+const runs: { what: string; r: Result; expected: Expected }[] = [];
+/** Each path must end the way it should (exit code, and what it says), not merely produce output. */
+const record = (what: string, r: Result, expected: Expected) => {
+  runs.push({ what, r, expected });
   outputs.push(
-    { what: `${what} stdout`, text: r.stdout, markdown },
+    { what: `${what} stdout`, text: r.stdout, markdown: expected.markdown ?? false },
     { what: `${what} stderr`, text: r.stderr, markdown: false },
   );
   return r;
@@ -63,8 +67,9 @@ afterAll(async () => {
   await gh.close();
 });
 
-describe("secret and privacy audit", { timeout: 180_000 }, () => {
-  it("runs every command and failure path", async () => {
+// every command and failure path runs once, before the checks, which each read what was recorded
+beforeAll(async () => {
+  {
     const env = { ...s.env, WAWP_BASE_URL: s.baseUrl, WAWP_ACCESS_TOKEN: TOKEN, WAWP_INSTANCE_ID: "e2e" };
     const event = path.join(dir, "event.json");
     writeFileSync(
@@ -79,58 +84,91 @@ describe("secret and privacy audit", { timeout: 180_000 }, () => {
       GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
     };
     const debug = ["--log-level", "debug", "--json-logs"];
-    record("validate", await run(["validate", "--dir", groups]));
-    record("plan text", await run([...debug, "plan", "--dir", groups], { env }));
+    record("validate", await run(["validate", "--dir", groups]), { code: 0, says: /valid/i });
+    record("plan text", await run([...debug, "plan", "--dir", groups], { env }), { code: 0, says: /Plan: / });
     record(
       "plan json",
       await run(["plan", "--dir", groups, "--format", "json", "--out", path.join(dir, "plan.json")], { env }),
+      { code: 0, says: /"formatVersion": 2/ },
     );
-    record("plan markdown", await run(["plan", "--dir", groups, "--format", "markdown"], { env }), true);
+    record("plan markdown", await run(["plan", "--dir", groups, "--format", "markdown"], { env }), {
+      code: 0,
+      says: /wagroups plan/,
+      markdown: true,
+    });
     record(
       "plan comment",
       await run([...debug, "plan", "--dir", groups, "--github-comment"], { env: ghEnv }),
+      { code: 0, says: /the plan comment on acme\/fleet#1/ },
     );
-    record("apply refused (no tty)", await run(["apply", "--dir", groups], { env }));
+    record("apply refused (no tty)", await run(["apply", "--dir", groups], { env }), {
+      code: 1,
+      says: /stdin is not a terminal/,
+    });
     record(
       "apply saved",
       await run([...debug, "apply", path.join(dir, "plan.json"), "--auto-approve"], { env: ghEnv }),
+      { code: 0, says: /Apply: 1 done/ },
     );
-    record("apply again", await run(["apply", "--dir", groups, "--auto-approve"], { env: ghEnv }));
-    record("import", await run(["import", "--dir", groups], { env }));
+    record("apply again", await run(["apply", "--dir", groups, "--auto-approve"], { env: ghEnv }), {
+      code: 0,
+      says: /No changes/,
+    });
+    record("import", await run(["import", "--dir", groups], { env }), {
+      code: 0,
+      says: /Nothing to import|Imported/,
+    });
     // failure paths
     record(
       "wrong token",
       await run([...debug, "plan", "--dir", groups], {
         env: { ...env, WAWP_ACCESS_TOKEN: `${TOKEN}-wrong` },
       }),
+      { code: 1, says: /HTTP 401/ },
     );
     record(
       "server down",
       await run([...debug, "plan", "--dir", groups], {
         env: { ...env, WAWP_BASE_URL: "http://127.0.0.1:9/v2" },
       }),
+      { code: 1, says: /Wawp API error/ },
     );
-    record("half credentials", await run(["plan", "--dir", groups], { env: { WAWP_ACCESS_TOKEN: TOKEN } }));
+    record("half credentials", await run(["plan", "--dir", groups], { env: { WAWP_ACCESS_TOKEN: TOKEN } }), {
+      code: 1,
+      says: /WAWP_INSTANCE_ID is not set/,
+    });
     record(
       "bad manifest",
       await run(["plan", "--dir", "test/fixtures/manifests/invalid/bad-number"], { env }),
+      { code: 1, says: /\.yaml:\d+:\d+ / },
     );
     record(
       "github refused",
       await run(["plan", "--dir", groups, "--github-comment"], {
         env: { ...ghEnv, GITHUB_API_URL: "http://127.0.0.1:9" },
       }),
+      { code: 0, says: /could not post the plan comment/ },
     );
     const faulty = await serve(["--faults", "error=1,scope=all"], TOKEN);
     try {
       record(
         "500 everywhere",
         await run([...debug, "plan", "--dir", groups], { env: { ...env, WAWP_BASE_URL: faulty.baseUrl } }),
+        { code: 1, says: /HTTP 500/ },
       );
     } finally {
       await faulty.stop();
     }
-    expect(outputs.length).toBe(30);
+  }
+}, 180_000);
+
+describe("secret and privacy audit", () => {
+  it("every command and failure path ends as it should: exit code and what it says", () => {
+    expect(runs.map((x) => x.what)).toHaveLength(15);
+    for (const { what, r, expected } of runs) {
+      expect({ what, code: r.code }).toEqual({ what, code: expected.code });
+      expect(`${r.stdout}\n${r.stderr}`, what).toMatch(expected.says);
+    }
   });
 
   it("the token appears nowhere: not in output, logs, errors, saved plans, summaries, comments or imported files", () => {
