@@ -4,6 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { type Clock, realClock } from "../clock.js";
 import { ApiError } from "../errors.js";
 import { sentText } from "../live/recognise.js";
 import type { AddOutcome, LiveReader, Mutator } from "../live/types.js";
@@ -13,7 +14,7 @@ import { mapLimit } from "../pool.js";
 import { optional } from "../wawp/errors.js";
 import { interpretAdds } from "./adds.js";
 import { type InviteContext, invite, sendOnce } from "./invites.js";
-import { type Clock, CreateBudget, realClock, TokenBucket } from "./throttle.js";
+import { CreateBudget, TokenBucket } from "./throttle.js";
 import { throttled } from "./throttled.js";
 
 export type GroupStatus = "done" | "deferred" | "failed" | "skipped";

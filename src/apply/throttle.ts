@@ -1,16 +1,6 @@
 // Write throttling: a token bucket for all mutating calls, and the hourly creation budget counted from
 // the live groups' own creation times, so it holds across runs, processes and machines.
-
-export interface Clock {
-  /** ms */
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
+import { type Clock, realClock } from "../clock.js";
 
 /** `perMinute` writes a minute, at most `burst` at once; callers queue in order. */
 export class TokenBucket {

@@ -104,6 +104,9 @@ export const CHANGE_ORDER: ChangeKind[] = [
   "delete",
 ];
 
+/** What every renderer says after "No changes." */
+export const MATCHES = "The live groups match the manifests.";
+
 /** For an exhaustive switch: a new change kind that is not handled is a compile error. */
 export function assertNever(x: never): never {
   throw new Error(`unhandled change: ${JSON.stringify(x)}`);

@@ -1,7 +1,8 @@
 // Small builders for planner and executor tests.
 
 import { execute } from "../../src/apply/execute.js";
-import { type Clock, TokenBucket } from "../../src/apply/throttle.js";
+import { TokenBucket } from "../../src/apply/throttle.js";
+import type { Clock } from "../../src/clock.js";
 import type { LiveGroup, LiveParticipant, Mutator } from "../../src/live/types.js";
 import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "../../src/manifest/types.js";
 import { planFleet } from "../../src/reconcile/index.js";

@@ -5,7 +5,7 @@ import { ConfigError, ExitError, UnsafePlanError, UsageError } from "../../error
 import { writeStepSummary } from "../../github/summary.js";
 import { log } from "../../logger.js";
 import { validator } from "../../manifest/schema.js";
-import { hasChanges, type Plan } from "../../plan/change.js";
+import { hasChanges, MATCHES, type Plan } from "../../plan/change.js";
 import { maskText } from "../../plan/render/markdown.js";
 import { peopleList } from "../../plan/render/people.js";
 import { renderText } from "../../plan/render/text.js";
@@ -77,8 +77,8 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
         `${blocked.length} group(s) blocked: ${blocked.map((g) => `${g.serial} (${g.blocked})`).join("; ")}`,
       );
     if (!hasChanges(plan) && !skipped.length) {
-      io.out("No changes. The live groups match the manifests.\n");
-      writeStepSummary("### wagroups apply\n\n**No changes.** The live groups match the manifests.\n");
+      io.out(renderText(plan, { color: io.color }));
+      writeStepSummary(`### wagroups apply\n\n**No changes.** ${MATCHES}\n`);
       if (blocked.length) throw blockedError();
       return;
     }

@@ -1,5 +1,5 @@
 // `terraform plan`-style text: + create/add, ~ update, - remove/retire, ± role changes.
-import { type Change, countPlan, type GroupPlan, type Plan } from "../change.js";
+import { type Change, countPlan, type GroupPlan, MATCHES, type Plan } from "../change.js";
 import { peopleList } from "./people.js";
 
 export interface TextOptions {
@@ -12,7 +12,7 @@ export function renderText(plan: Plan, opts: TextOptions = {}): string {
   const paint = (c: keyof typeof codes, s: string) => (opts.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
   const lines: string[] = [];
   const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
-  if (!changed.length) lines.push("No changes. The live groups match the manifests.");
+  if (!changed.length) lines.push(`No changes. ${MATCHES}`);
   else lines.push("wagroups will perform the following actions:", "");
   for (const g of changed) {
     lines.push(...groupLines(g, plan, paint), "");

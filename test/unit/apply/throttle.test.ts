@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, CreateBudget, TokenBucket } from "../../../src/apply/throttle.js";
+import { CreateBudget, TokenBucket } from "../../../src/apply/throttle.js";
+import type { Clock } from "../../../src/clock.js";
 import {
   config,
   desired,
