@@ -1,5 +1,5 @@
-// Where the Wawp API is: the real one when credentials are set, otherwise the built-in sandbox,
-// in-process, its state kept in .wagroups/sandbox.json.
+// Where the API is: Wawp, a self-hosted WAHA, or the built-in sandbox (in-process, its state kept in
+// .wagroups/sandbox.json). The choice is the CLI's (src/cli/backend.ts); the client only sees a Transport.
 import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
 import { parseFaults } from "../sandbox/faults.js";
@@ -7,13 +7,15 @@ import { Sandbox } from "../sandbox/sandbox.js";
 import { loadState, saveState, stateFile } from "../sandbox/store.js";
 import { inProcessTransport } from "../sandbox/transport.js";
 import { type ClientOptions, WawpClient } from "../wawp/client.js";
-import { httpTransport } from "../wawp/transport.js";
+import { httpTransport, type Transport } from "../wawp/transport.js";
+import { wahaTransport } from "../wawp/waha.js";
+import { chooseBackend } from "./backend.js";
 
-export const DEFAULT_BASE_URL = "https://api.wawp.net/v2";
+const DEFAULT_BASE_URL = "https://api.wawp.net/v2";
 
 export interface Connection {
   client: WawpClient;
-  /** where requests go, safe to print */
+  /** where requests go, safe to print; exactly "sandbox" for the sandbox */
   label: string;
   sandbox?: Sandbox;
   /** persist the sandbox's state (when it changed) and close connections */
@@ -23,43 +25,55 @@ export interface Connection {
 export interface ConnectOptions {
   env?: Record<string, string | undefined>;
   client?: ClientOptions;
+  /** --sandbox: the sandbox on purpose, in CI too */
+  sandbox?: boolean;
   /** told once on stderr when the sandbox is used */
   notice?: (line: string) => void;
 }
 
 export function connect(opts: ConnectOptions = {}): Connection {
   const env = opts.env ?? process.env;
-  const instanceId = env.WAWP_INSTANCE_ID?.trim();
-  const token = env.WAWP_ACCESS_TOKEN?.trim();
-  addSecret(token);
-  if (instanceId && token) {
-    const transport = httpTransport({
-      baseUrl: env.WAWP_BASE_URL?.trim() || DEFAULT_BASE_URL,
-      instanceId,
-      accessToken: token,
-    });
+  const backend = chooseBackend(env, { ...(opts.sandbox ? { sandbox: true } : {}) });
+  if (backend.kind === "sandbox") {
+    const file = stateFile(env);
+    const sandbox = new Sandbox(loadState(file), { faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS) });
+    opts.notice?.(
+      `wagroups: SANDBOX: ${backend.why === "asked" ? "using the built-in sandbox as asked" : "no backend configured (WAWP_* or WAHA_*): using the built-in sandbox"}, not WhatsApp (${file})`,
+    );
     return {
-      client: new WawpClient(transport, opts.client),
-      label: transport.label,
-      finish: async () => transport.close?.(),
+      client: new WawpClient(inProcessTransport(sandbox), opts.client),
+      label: "sandbox",
+      sandbox,
+      finish: async () => {
+        if (sandbox.dirty) saveState(file, sandbox.state);
+        sandbox.dirty = false;
+      },
     };
   }
-  if (instanceId || token)
-    throw new ConfigError(
-      `${instanceId ? "WAWP_ACCESS_TOKEN" : "WAWP_INSTANCE_ID"} is not set; set both WAWP_INSTANCE_ID and WAWP_ACCESS_TOKEN, or neither to use the sandbox`,
-    );
-  const file = stateFile(env);
-  const sandbox = new Sandbox(loadState(file), { faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS) });
-  opts.notice?.(
-    `wagroups: no WAWP_INSTANCE_ID/WAWP_ACCESS_TOKEN set: using the built-in sandbox (${file})${env.WAWP_BASE_URL ? "; WAWP_BASE_URL is ignored without them" : ""}`,
-  );
+  let transport: Transport;
+  try {
+    if (backend.kind === "wawp") {
+      addSecret(backend.accessToken);
+      transport = httpTransport({
+        baseUrl: backend.baseUrl ?? DEFAULT_BASE_URL,
+        instanceId: backend.instanceId,
+        accessToken: backend.accessToken,
+      });
+    } else {
+      addSecret(backend.apiKey);
+      transport = wahaTransport({
+        url: backend.url,
+        apiKey: backend.apiKey,
+        ...(backend.session ? { session: backend.session } : {}),
+      });
+    }
+  } catch (e) {
+    // a base URL without a scheme, say: one line naming the variable
+    throw new ConfigError((e as Error).message);
+  }
   return {
-    client: new WawpClient(inProcessTransport(sandbox), opts.client),
-    label: `sandbox ${file}`,
-    sandbox,
-    finish: async () => {
-      if (sandbox.dirty) saveState(file, sandbox.state);
-      sandbox.dirty = false;
-    },
+    client: new WawpClient(transport, opts.client),
+    label: transport.label,
+    finish: async () => transport.close?.(),
   };
 }

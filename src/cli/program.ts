@@ -59,6 +59,7 @@ export function buildProgram(
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are")
     .option("--group <serial...>", "plan only these groups (repeatable or comma-separated)", collect)
     .option("--shard <i/n>", "plan only the groups whose serial hashes to shard i of n (e.g. 2/4)")
+    .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
     .option(
       "--github-comment",
       "post the Markdown plan on the pull request (GitHub Actions), editing it in place",
@@ -77,6 +78,7 @@ export function buildProgram(
     .option("--force", "apply even a plan marked unsafe")
     .option("--group <serial...>", "apply only these groups", collect)
     .option("--shard <i/n>", "apply only the groups whose serial hashes to shard i of n")
+    .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
     .action(async (file, o) =>
       (await import("./commands/apply.js")).applyCommand({ ...o, planFile: file }, ctx()),
     );
@@ -86,6 +88,7 @@ export function buildProgram(
     .description("write manifests for live groups the instance administers that no manifest declares")
     .option("--dir <dir>", "manifest directory", "groups")
     .option("--serial-prefix <prefix>", "prefix for new serials (PREFIX-1, PREFIX-2, …)", "IMP")
+    .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
     .action(async (o) => (await import("./commands/import.js")).importCommand(o, ctx()));
 
   const sandbox = program.command("sandbox").description("the built-in Wawp simulator");

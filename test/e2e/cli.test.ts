@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ROOT, run, tempDir } from "../helpers/cli.js";
 
 const invalid = path.join(ROOT, "test/fixtures/manifests/invalid");
@@ -42,14 +42,39 @@ describe("wagroups CLI (the built binary)", { timeout: 120_000 }, () => {
     const r = await run(["plan"], { env: { WAWP_INSTANCE_ID: "x" } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "wagroups: WAWP_ACCESS_TOKEN is not set; set both WAWP_INSTANCE_ID and WAWP_ACCESS_TOKEN, or neither to use the sandbox\n",
+      "wagroups: WAWP_ACCESS_TOKEN is not set (or empty); set WAWP_INSTANCE_ID and WAWP_ACCESS_TOKEN, or use --sandbox\n",
+    );
+  });
+
+  it("in CI with no backend, a command that needs the API refuses; --sandbox asks for it on purpose", async () => {
+    const cwd = tempDir();
+    const refused = await run(["plan", "--dir", path.join(ROOT, "groups")], { cwd, env: { CI: "true" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^wagroups: no backend is configured and this is CI: .*--sandbox/);
+    expect(refused.stdout).toBe("");
+    const asked = await run(["plan", "--dir", path.join(ROOT, "groups"), "--sandbox"], {
+      cwd,
+      env: { GITHUB_ACTIONS: "true" },
+    });
+    expect(asked.code).toBe(0);
+    expect(asked.stderr).toContain("SANDBOX: using the built-in sandbox as asked");
+  });
+
+  it("a backend variable set but empty (a CI secret that is missing) is not a reason to use the sandbox", async () => {
+    const r = await run(["apply", "--auto-approve"], {
+      env: { WAWP_ACCESS_TOKEN: "", WAWP_INSTANCE_ID: "" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "wagroups: WAWP_INSTANCE_ID and WAWP_ACCESS_TOKEN are not set (or empty); set WAWP_INSTANCE_ID and WAWP_ACCESS_TOKEN, or use --sandbox\n",
     );
   });
 });
 
 describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, () => {
+  // each test starts from the seed in a folder of its own: none depends on another's order or state
   let cwd: string;
-  beforeAll(() => {
+  beforeEach(() => {
     cwd = tempDir();
   });
   const dir = path.join(ROOT, "groups");
@@ -57,7 +82,9 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
   it("plan says it uses the sandbox and shows a real plan; --detailed-exitcode gives 2", async () => {
     const r = await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("using the built-in sandbox (.wagroups/sandbox.json)");
+    expect(r.stderr).toContain(
+      "SANDBOX: no backend configured (WAWP_* or WAHA_*): using the built-in sandbox",
+    );
     expect(r.stdout).toContain("Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 members");
   });
 
@@ -79,6 +106,7 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
   });
 
   it("sandbox drift changes live groups behind the manifests' back; plan catches it, apply repairs it", async () => {
+    expect((await run(["apply", "--dir", dir, "--auto-approve"], { cwd })).code).toBe(0);
     const d = await run(["sandbox", "drift", "--seed", "4"], { cwd });
     expect(d.code).toBe(0);
     expect(d.stdout.split("\n").filter((l) => l.startsWith("~ ")).length).toBe(3);
@@ -88,9 +116,9 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
   });
 
   it("sandbox reset brings the seed back", async () => {
+    expect((await run(["apply", "--dir", dir, "--auto-approve"], { cwd })).code).toBe(0);
+    expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(0);
     expect((await run(["sandbox", "reset"], { cwd })).code).toBe(0);
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);
   });
-
-  afterAll(() => undefined);
 });

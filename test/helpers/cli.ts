@@ -16,9 +16,9 @@ export interface Result {
 
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
+  // a user's shell: no backend, no GitHub, not CI (tests that want those pass them)
   for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !k.startsWith("WAWP_") && !k.startsWith("GITHUB_") && !k.startsWith("WAGROUPS_"))
-      env[k] = v;
+    if (v !== undefined && !/^(WAWP_|WAHA_|GITHUB_|WAGROUPS_)/.test(k) && k !== "CI") env[k] = v;
   return { ...env, NO_COLOR: "1", ...extra };
 }
 

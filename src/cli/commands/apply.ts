@@ -17,6 +17,8 @@ import { instanceOf } from "./plan.js";
 import { loadOrExitAsync } from "./validate.js";
 
 export interface ApplyOptions {
+  /** --sandbox */
+  sandbox?: boolean;
   planFile?: string;
   /** unset: the saved plan's directory, else groups */
   dir?: string;
@@ -52,7 +54,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   const targets =
     opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  const conn = connect({ notice: (l) => io.err(`${l}\n`) });
+  const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   try {
     const request = {
       desired: loadOrExitAsync(dir, io).then((r) => r.desired),
@@ -68,7 +70,11 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
       const rechecked = recheckSaved(saved, await observe(instanceOf(conn), request), now);
       plan = rechecked.plan;
       skipped = rechecked.skipped;
-    } else plan = (await planFleet(instanceOf(conn), { ...request, now })).plan;
+    } else {
+      plan = (await planFleet(instanceOf(conn), { ...request, now })).plan;
+      plan.dir = dir;
+      plan.target = conn.label;
+    }
     const blocked = plan.groups.filter((g) => g.blocked);
     // a blocked group needs a person to fix it: the others are applied, and the run ends in error
     const blockedError = () =>

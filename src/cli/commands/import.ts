@@ -17,6 +17,8 @@ import { loadOrExit } from "./validate.js";
 const require = createRequire(import.meta.url);
 
 export interface ImportOptions {
+  /** --sandbox */
+  sandbox?: boolean;
   dir: string;
   serialPrefix: string;
 }
@@ -28,7 +30,7 @@ export async function importCommand(opts: ImportOptions, io: Output): Promise<vo
     );
   // a missing directory is fine: import is how a fleet starts
   const { desired } = existsSync(opts.dir) ? loadOrExit(opts.dir, io) : loadFleet(opts.dir);
-  const conn = connect({ notice: (l) => io.err(`${l}\n`) });
+  const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   try {
     const live = await conn.client.listGroups();
     const { config, notice } = resolveInstance(desired.config, live, conn.sandbox?.self);

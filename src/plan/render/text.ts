@@ -11,6 +11,11 @@ const codes = { green: 32, yellow: 33, red: 31, cyan: 36, bold: 1, dim: 2 } as c
 export function renderText(plan: Plan, opts: TextOptions = {}): string {
   const paint = (c: keyof typeof codes, s: string) => (opts.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
   const lines: string[] = [];
+  if (plan.target === "sandbox")
+    lines.push(
+      paint("yellow", "SANDBOX: this plan was made against the built-in sandbox, not WhatsApp."),
+      "",
+    );
   const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
   if (!changed.length) lines.push(`No changes. ${MATCHES}`);
   else lines.push("wagroups will perform the following actions:", "");
