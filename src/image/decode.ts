@@ -87,12 +87,25 @@ function jpegHeader(bytes: Uint8Array, where: string): Header {
   throw new PictureError(`${where}: JPEG without a frame header in its ${bytes.length} bytes`);
 }
 
+// the IEND chunk's type and its fixed CRC: a whole PNG has them, usually as its last 8 bytes
+const IEND = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+function endsWithIend(bytes: Uint8Array): boolean {
+  // searched from the end, as some tools append data after IEND
+  for (let at = bytes.length - IEND.length; at >= 33; at--) {
+    if (IEND.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
+}
+
 /** Decodes a JPEG or PNG to RGBA after checking its declared size; throws PictureError, never a library's own error. */
 export function decodePicture(bytes: Uint8Array, where = "picture"): Rgba {
   const header = readHeader(bytes, where);
   let image: Rgba;
   try {
     if (header.format === "png") {
+      // pngjs reports a cut-off file as a stream error that says nothing about the file
+      if (!endsWithIend(bytes)) throw new Error("truncated: no IEND chunk, the file ends too early");
       // pngjs expands palettes, grey and 16-bit samples to 8-bit RGBA
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       image = { width: png.width, height: png.height, data: png.data };

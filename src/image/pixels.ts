@@ -27,19 +27,23 @@ function opaque(data: Uint8Array, p: number, channel: number): number {
 export function cellMeans(image: Rgba, n: number): Float64Array {
   const { left, top, side } = centreSquare(image.width, image.height);
   const sums = new Float64Array(n * n * 3);
-  const counts = new Float64Array(n * n);
   const cellOf = new Int32Array(side);
   for (let i = 0; i < side; i++) cellOf[i] = Math.floor((i * n) / side);
   for (let y = 0; y < side; y++) {
     const rowCell = cellOf[y]! * n;
     let p = ((top + y) * image.width + left) * 4;
     for (let x = 0; x < side; x++, p += 4) {
-      const cell = rowCell + cellOf[x]!;
-      sums[cell * 3]! += opaque(image.data, p, 0);
-      sums[cell * 3 + 1]! += opaque(image.data, p, 1);
-      sums[cell * 3 + 2]! += opaque(image.data, p, 2);
-      counts[cell]! += 1;
+      const at = (rowCell + cellOf[x]!) * 3;
+      // inlined rather than opaque(): this loop visits every pixel of the picture
+      const alpha = image.data[p + 3]! / 255;
+      sums[at]! += image.data[p]! * alpha;
+      sums[at + 1]! += image.data[p + 1]! * alpha;
+      sums[at + 2]! += image.data[p + 2]! * alpha;
     }
+  }
+  const counts = new Float64Array(n * n);
+  for (let cell = 0; cell < n * n; cell++) {
+    counts[cell] = countIn(cellOf, Math.floor(cell / n)) * countIn(cellOf, cell % n);
   }
   const out = new Float64Array(n * n * 3);
   for (let cell = 0; cell < n * n; cell++) {
@@ -57,6 +61,13 @@ export function cellMeans(image: Rgba, n: number): Float64Array {
     out[cell * 3 + 2] = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
   }
   return out;
+}
+
+/** How many pixels of a row (or column) fall in the given grid column (or row). */
+function countIn(cellOf: Int32Array, index: number): number {
+  let count = 0;
+  for (const c of cellOf) if (c === index) count++;
+  return count;
 }
 
 /** Per output position: the first input index and the weights of a triangle filter widened to the scale. */
