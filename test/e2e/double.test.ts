@@ -1,14 +1,20 @@
 // The issue's acceptance scenario, against an independent NOWEB double (not the sandbox).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/change.js";
-import { run, tempDir } from "../helpers/cli.js";
+import { run } from "../helpers/cli.js";
 import { type Double, type DoubleGroup, startDouble } from "../helpers/double.js";
-
-const SELF = "14155550100";
-const sw = (d: string) => `${d}@s.whatsapp.net`;
-const p = (n: number) => `1415555${String(n).padStart(4, "0")}`;
+import {
+  fleetMinimum,
+  type GroupSpec,
+  p,
+  SELF,
+  sw,
+  total,
+  type World,
+  writeFleet,
+} from "../helpers/double-fleet.js";
 
 function liveGroups(): DoubleGroup[] {
   const base = {
@@ -73,28 +79,44 @@ function liveGroups(): DoubleGroup[] {
   ];
 }
 
+const ADMINS_ONLY = {
+  sendMessages: "admins",
+  editInfo: "admins",
+  addMembers: "admins",
+  approveJoins: false,
+} as const;
+
+const SPECS: GroupSpec[] = [
+  { serial: "NEW-1", title: "Brand new", admins: [p(1)], members: [p(2), p(98)] },
+  {
+    serial: "UPD-1",
+    title: "Updated",
+    description: "New rules. Leave any time.",
+    settings: ADMINS_ONLY,
+    admins: [p(1), p(3)],
+    members: [p(4), p(99)],
+  },
+  {
+    serial: "RET-1",
+    title: "Done",
+    admins: [],
+    members: [],
+    retired: true,
+    farewell: "Thanks, this group closes now.",
+  },
+  { serial: "EXT-1", title: "Theirs", admins: [p(1)], members: [p(4)] },
+];
+
 function fleet(withSelf = true): string {
-  const dir = path.join(tempDir(), "groups");
-  mkdirSync(dir);
-  const num = (n: number) => `"+1 415 555 ${String(n).padStart(4, "0")}"`;
-  if (withSelf) writeFileSync(path.join(dir, "wagroups.yaml"), `self: "+1 415 555 0100"\n`);
-  writeFileSync(
-    path.join(dir, "new.yaml"),
-    `serial: NEW-1\nsubject: Brand new\nadmins: [${num(1)}]\nmembers: [${num(2)}, ${num(98)}]\n`,
-  );
-  writeFileSync(
-    path.join(dir, "upd.yaml"),
-    `serial: UPD-1\nsubject: Updated\ndescription: New rules. Leave any time.\nsettings: { sendMessages: admins }\nadmins: [${num(1)}, ${num(3)}]\nmembers: [${num(4)}, ${num(99)}]\n`,
-  );
-  writeFileSync(
-    path.join(dir, "ret.yaml"),
-    `serial: RET-1\nsubject: Done\nretired: true\nfarewell: "Thanks, this group closes now."\n`,
-  );
-  writeFileSync(
-    path.join(dir, "ext.yaml"),
-    `serial: EXT-1\nsubject: Theirs\nadmins: [${num(1)}]\nmembers: [${num(4)}]\n`,
-  );
+  const dir = writeFleet(SPECS);
+  if (!withSelf) writeFileSync(path.join(dir, "wagroups.yaml"), "limits: { requestsPerMinute: 6000 }\n");
   return dir;
+}
+
+function world(privacy: string[]): World {
+  const live = new Map<string, DoubleGroup>();
+  for (const g of liveGroups()) live.set(g.subject.split(" | ")[0]!, g);
+  return { live, privacy: new Set(privacy), labels: [], chatLabels: {}, pictureOf: {} };
 }
 
 let double: Double | undefined;
@@ -135,16 +157,18 @@ describe("against an independent NOWEB double", { timeout: 120_000 }, () => {
     expect(double.writes).toEqual([]);
   });
 
-  it("apply: the fleet matches with at most two writes over the minimum, one invite, a farewell and leave; then nothing more", async () => {
-    double = await startDouble({ self: SELF, groups: liveGroups(), privacy: [p(99), p(98)] });
+  it("apply: exactly the minimum of writes, one invite each, a farewell, leave and the delete NOWEB refuses (422) as the end of retirement; then nothing more", async () => {
+    const privacy = [p(99), p(98)];
+    double = await startDouble({ self: SELF, groups: liveGroups(), privacy });
     const dir = fleet();
     const r = await run(["apply", "--dir", dir, "--auto-approve"], { env: double.env });
-    expect(r.code, r.stderr).toBe(0);
     // NEW-1: create, editInfo, addMembers, promote, the invite to its privacy-restricted member;
-    // UPD-1: subject, description, sendMessages, add, promote, remove, the invite; RET-1: farewell,
-    // leave, delete
-    const minimum = 15;
-    expect(double.writes.length).toBeLessThanOrEqual(minimum + 2);
+    // UPD-1: subject, description, sendMessages, add, remove, promote, the invite; RET-1: farewell,
+    // leave, delete; EXT-1 and the others: nothing
+    const minimum = fleetMinimum(SPECS, world(privacy));
+    expect(total(minimum)).toBe(15);
+    expect(double.writes.length, JSON.stringify(double.writes, null, 1)).toBe(total(minimum));
+    expect(r.code, r.stderr).toBe(0);
     expect(double.texts.filter((t) => t.chatId === `${p(99)}@c.us`).length).toBe(1);
     expect(double.texts.filter((t) => t.chatId === `${p(98)}@c.us`).length).toBe(1);
     expect(double.texts.filter((t) => t.chatId === "120363000000000012@g.us")).toEqual([
