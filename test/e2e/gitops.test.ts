@@ -10,9 +10,16 @@ import { SELF, sbGroup, sbState } from "../helpers/fleet.js";
 
 const TOKEN = "ghs_CANARY_e2e_0123456789abcdef";
 
-/** A GitHub REST double: issue comments only, as the plan comment uses them. */
+type User = { login: string; id: number; type: string };
+const BOT: User = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
+const MALLORY: User = { login: "mallory", id: 666, type: "User" };
+const ATTACK =
+  "<!-- wagroups-plan dir=groups -->\nApprove this: the plan is fine [trust me](https://evil.example)";
+
+/** A GitHub REST double: the Actions token's identity and issue comments, as the plan comment uses them. */
 async function githubDouble() {
-  const comments: { id: number; body: string }[] = [];
+  // someone pasted the marker into a comment of their own before wagroups ever ran
+  const comments: { id: number; body: string; user: User }[] = [{ id: 1000, body: ATTACK, user: MALLORY }];
   const requests: { method: string; url: string; auth: string | undefined; body: string }[] = [];
   let next = 1;
   const server = createServer(async (req, res) => {
@@ -25,12 +32,14 @@ async function githubDouble() {
     };
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { message: "Bad credentials" });
     const url = new URL(req.url!, "http://x");
+    // an installation token is no user: GitHub refuses GET /user for it
+    if (url.pathname === "/user") return send(403, { message: "Resource not accessible by integration" });
     if (url.pathname === "/repos/acme/fleet/issues/7/comments" && req.method === "GET") {
       const page = Number(url.searchParams.get("page") ?? 1);
       return send(200, comments.slice((page - 1) * 100, page * 100));
     }
     if (url.pathname === "/repos/acme/fleet/issues/7/comments" && req.method === "POST") {
-      const c = { id: next++, body: JSON.parse(body).body as string };
+      const c = { id: next++, body: JSON.parse(body).body as string, user: BOT };
       comments.push(c);
       return send(201, { ...c, html_url: `https://github.test/acme/fleet/pull/7#issuecomment-${c.id}` });
     }
@@ -88,13 +97,16 @@ describe("plan --github-comment", { timeout: 120_000 }, () => {
     const first = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(first.code).toBe(2);
     expect(first.stderr).toContain("created the plan comment on acme/fleet#7");
-    expect(gh.comments.length).toBe(1);
+    expect(gh.comments.length).toBe(2);
     const second = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain("updated the plan comment on acme/fleet#7");
-    expect(gh.comments.length).toBe(1);
-    expect(gh.requests.filter((r) => r.method === "PATCH").length).toBe(1);
-    const body = gh.comments[0]!.body;
+    expect(gh.comments.length).toBe(2);
+    expect(gh.requests.filter((r) => r.method === "PATCH").map((r) => r.url)).toEqual([
+      "/repos/acme/fleet/issues/comments/1",
+    ]);
+    expect(gh.comments[0]).toEqual({ id: 1000, body: ATTACK, user: MALLORY });
+    const body = gh.comments[1]!.body;
     for (const serial of ["VIP-789", "CARE-311", "COH-2611", "PM-1042", "PROJ-101", "PROJ-102", "EVT-2025"])
       expect(body).toContain(`<code>${serial}</code>`);
     expect(body).toContain("for 0123456");
@@ -118,8 +130,9 @@ describe("plan --github-comment", { timeout: 120_000 }, () => {
     expect((await run(["apply", "--auto-approve"], { env: sandbox.env })).code).toBe(0);
     const r = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(r.code).toBe(0);
-    expect(gh.comments.length).toBe(1);
-    expect(gh.comments[0]!.body).toContain("**No changes.**");
+    expect(gh.comments.length).toBe(2);
+    expect(gh.comments[1]!.body).toContain("**No changes.**");
+    expect(gh.comments[0]!.body).toBe(ATTACK);
   });
 
   it("a GitHub error is one line, and the plan's exit code is kept", async () => {
