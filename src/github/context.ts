@@ -11,6 +11,8 @@ export interface PullRequestContext {
   number: number;
   /** the commit the plan was made for, when the event says */
   sha?: string;
+  /** the login whose comments are ours when the token is a GitHub App's own (WAGROUPS_COMMENT_AUTHOR) */
+  author?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -56,11 +58,13 @@ export function pullRequestContext(env: Env = process.env): PullRequestContext {
       "cannot tell the repository: the event has no repository.full_name and GITHUB_REPOSITORY is not set",
     );
   const sha = event.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  const author = env.WAGROUPS_COMMENT_AUTHOR?.trim();
   return {
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     token,
     repo,
     number,
     ...(sha ? { sha: String(sha) } : {}),
+    ...(author ? { author } : {}),
   };
 }

@@ -52,7 +52,9 @@ beforeAll(async () => {
     for await (const c of req) body += c;
     bodies.push(`${req.method} ${req.url} ${body}`);
     res.writeHead(req.method === "GET" ? 200 : 201, { "content-type": "application/json" });
-    res.end(req.method === "GET" ? "[]" : JSON.stringify({ id: 1 }));
+    // GET /user says whose comments are ours (the plan comment edits only its own)
+    const get = req.url === "/user" ? JSON.stringify({ login: "ci-bot", id: 1 }) : "[]";
+    res.end(req.method === "GET" ? get : JSON.stringify({ id: 1 }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   gh = {

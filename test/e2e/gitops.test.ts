@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -5,14 +6,21 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/change.js";
 import { shardOf } from "../../src/plan/shard.js";
-import { run, type Served, serve, tempDir } from "../helpers/cli.js";
+import { cleanEnv, ROOT, run, type Served, serve, tempDir } from "../helpers/cli.js";
 import { SELF, sbGroup, sbState } from "../helpers/fleet.js";
 
 const TOKEN = "ghs_CANARY_e2e_0123456789abcdef";
 
-/** A GitHub REST double: issue comments only, as the plan comment uses them. */
+type User = { login: string; id: number; type: string };
+const BOT: User = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
+const MALLORY: User = { login: "mallory", id: 666, type: "User" };
+const ATTACK =
+  "<!-- wagroups-plan dir=groups -->\nApprove this: the plan is fine [trust me](https://evil.example)";
+
+/** A GitHub REST double: the Actions token's identity and issue comments, as the plan comment uses them. */
 async function githubDouble() {
-  const comments: { id: number; body: string }[] = [];
+  // someone pasted the marker into a comment of their own before wagroups ever ran
+  const comments: { id: number; body: string; user: User }[] = [{ id: 1000, body: ATTACK, user: MALLORY }];
   const requests: { method: string; url: string; auth: string | undefined; body: string }[] = [];
   let next = 1;
   const server = createServer(async (req, res) => {
@@ -25,12 +33,14 @@ async function githubDouble() {
     };
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { message: "Bad credentials" });
     const url = new URL(req.url!, "http://x");
+    // an installation token is no user: GitHub refuses GET /user for it
+    if (url.pathname === "/user") return send(403, { message: "Resource not accessible by integration" });
     if (url.pathname === "/repos/acme/fleet/issues/7/comments" && req.method === "GET") {
       const page = Number(url.searchParams.get("page") ?? 1);
       return send(200, comments.slice((page - 1) * 100, page * 100));
     }
     if (url.pathname === "/repos/acme/fleet/issues/7/comments" && req.method === "POST") {
-      const c = { id: next++, body: JSON.parse(body).body as string };
+      const c = { id: next++, body: JSON.parse(body).body as string, user: BOT };
       comments.push(c);
       return send(201, { ...c, html_url: `https://github.test/acme/fleet/pull/7#issuecomment-${c.id}` });
     }
@@ -88,13 +98,16 @@ describe("plan --github-comment", { timeout: 120_000 }, () => {
     const first = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(first.code).toBe(2);
     expect(first.stderr).toContain("created the plan comment on acme/fleet#7");
-    expect(gh.comments.length).toBe(1);
+    expect(gh.comments.length).toBe(2);
     const second = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain("updated the plan comment on acme/fleet#7");
-    expect(gh.comments.length).toBe(1);
-    expect(gh.requests.filter((r) => r.method === "PATCH").length).toBe(1);
-    const body = gh.comments[0]!.body;
+    expect(gh.comments.length).toBe(2);
+    expect(gh.requests.filter((r) => r.method === "PATCH").map((r) => r.url)).toEqual([
+      "/repos/acme/fleet/issues/comments/1",
+    ]);
+    expect(gh.comments[0]).toEqual({ id: 1000, body: ATTACK, user: MALLORY });
+    const body = gh.comments[1]!.body;
     for (const serial of ["VIP-789", "CARE-311", "COH-2611", "PM-1042", "PROJ-101", "PROJ-102", "EVT-2025"])
       expect(body).toContain(`<code>${serial}</code>`);
     expect(body).toContain("for 0123456");
@@ -118,8 +131,9 @@ describe("plan --github-comment", { timeout: 120_000 }, () => {
     expect((await run(["apply", "--auto-approve"], { env: sandbox.env })).code).toBe(0);
     const r = await run(["plan", "--github-comment", "--detailed-exitcode"], { env });
     expect(r.code).toBe(0);
-    expect(gh.comments.length).toBe(1);
-    expect(gh.comments[0]!.body).toContain("**No changes.**");
+    expect(gh.comments.length).toBe(2);
+    expect(gh.comments[1]!.body).toContain("**No changes.**");
+    expect(gh.comments[0]!.body).toBe(ATTACK);
   });
 
   it("a GitHub error is one line, and the plan's exit code is kept", async () => {
@@ -239,5 +253,125 @@ describe("import and shards", { timeout: 120_000 }, () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+// ---- the JavaScript action, run from its committed bundle the way the runner runs it ----
+
+const BUNDLE = path.join(ROOT, ".github/actions/wagroups/dist/index.mjs");
+
+/** `node dist/index.mjs` with INPUT_* variables and the runner's files; the outputs parsed back. */
+async function runAction(inputs: Record<string, string>, env: Record<string, string>) {
+  const dir = tempDir("wagroups-action-");
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, "output"),
+    GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
+  };
+  for (const f of Object.values(files)) writeFileSync(f, "");
+  const input: Record<string, string> = {};
+  // the runner's naming: INPUT_ + the name upper-cased, spaces to underscores (dashes stay)
+  for (const [k, v] of Object.entries(inputs)) input[`INPUT_${k.replace(/ /g, "_").toUpperCase()}`] = v;
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], {
+      cwd: ROOT,
+      env: cleanEnv({ ...env, ...input, ...files, RUNNER_TEMP: dir, GITHUB_RUN_ID: "4242" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  // name<<ghadelimiter_…\nvalue\nghadelimiter_…
+  const outputs: Record<string, string> = {};
+  for (const m of readFileSync(files.GITHUB_OUTPUT, "utf8").matchAll(/^(.+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+    outputs[m[1]!] = m[3]!;
+  return { ...result, outputs, summary: readFileSync(files.GITHUB_STEP_SUMMARY, "utf8"), dir };
+}
+
+describe("the wagroups action (its committed bundle)", { timeout: 120_000 }, () => {
+  let gh: Awaited<ReturnType<typeof githubDouble>>;
+  let sandbox: Served;
+  let event: string;
+  beforeAll(async () => {
+    gh = await githubDouble();
+    sandbox = await serve();
+    event = path.join(tempDir(), "event.json");
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { number: 7 }, repository: { full_name: "acme/fleet" } }),
+    );
+  });
+  afterAll(async () => {
+    await gh.close();
+    await sandbox.stop();
+  });
+
+  it("plan: comments on the pull request, sets exit-code, has-changes and plan-file, masks the tokens", async () => {
+    const r = await runAction(
+      { command: "plan", dir: "groups", args: "--github-comment\n", "github-token": TOKEN },
+      { ...sandbox.env, GITHUB_EVENT_PATH: event, GITHUB_API_URL: gh.url },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({
+      "exit-code": "2",
+      "has-changes": "true",
+      "plan-file": path.join(r.dir, "wagroups-plan-4242.json"),
+    });
+    expect(JSON.parse(readFileSync(r.outputs["plan-file"]!, "utf8")).formatVersion).toBe(1);
+    // the runner masks what ::add-mask:: names before anything else is printed
+    const lines = r.stdout.split("\n");
+    expect(lines.indexOf(`::add-mask::${TOKEN}`)).toBeGreaterThanOrEqual(0);
+    expect(lines).toContain(`::add-mask::${sandbox.env.WAWP_ACCESS_TOKEN}`);
+    expect(gh.comments.filter((c) => c.user.login === "github-actions[bot]").length).toBe(1);
+    expect(r.summary).toContain("### wagroups plan");
+    expect(r.summary).toContain("**wagroups plan**: exit 2, the plan has changes");
+  });
+
+  it("apply the saved plan, then plan again: no changes", async () => {
+    const planned = await runAction({ command: "plan" }, sandbox.env);
+    const applied = await runAction(
+      { command: "apply", args: `${planned.outputs["plan-file"]}\n--auto-approve` },
+      sandbox.env,
+    );
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.outputs["exit-code"]).toBe("0");
+    const again = await runAction({ command: "plan" }, sandbox.env);
+    expect(again.outputs).toMatchObject({ "exit-code": "0", "has-changes": "false" });
+  });
+
+  it("each line of args is one argument: no word-splitting, no globbing", async () => {
+    const out = path.join(tempDir(), "my plan *.json");
+    const r = await runAction({ command: "plan", args: `--out\n${out}\n--format\njson` }, sandbox.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs["plan-file"]).toBe(out);
+    expect(readdirSync(path.dirname(out))).toEqual(["my plan *.json"]);
+  });
+
+  it("bad inputs fail the step with one line; a failing command fails it with its exit code", async () => {
+    const wrong = await runAction({ command: "destroy" }, sandbox.env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain(
+      '::error::input "command" must be one of validate, plan, apply, import (got "destroy")',
+    );
+    const joined = await runAction({ command: "apply", args: "--auto-approve --shard 1/4" }, sandbox.env);
+    expect(joined.code).toBe(1);
+    expect(joined.stdout).toContain(
+      '::error::input "args" takes one argument per line: write "--auto-approve" and "--shard" and "1/4" on lines of their own',
+    );
+    const broken = await runAction(
+      { command: "validate", dir: "test/fixtures/manifests/invalid/bad-number" },
+      {},
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.outputs["exit-code"]).toBe("1");
+    expect(broken.stdout).toContain("::error::wagroups validate exited 1");
+    expect(broken.summary).toContain("**wagroups validate**: exit 1, failed: see the log");
   });
 });

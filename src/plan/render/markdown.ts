@@ -1,6 +1,7 @@
 // The pull-request form: a summary table, warnings first, one <details> per changed group, every phone
 // number masked, and always under GitHub's 65,536-character comment limit.
 import { maskJid } from "../../jid.js";
+import type { SettingKey } from "../../manifest/types.js";
 import { countPlan, type GroupPlan, type Plan } from "../change.js";
 import { peopleList } from "./people.js";
 import { changeLine } from "./text.js";
@@ -31,8 +32,56 @@ export function maskText(s: string): string {
     .replace(/(?<![\d@])\d{10,15}(?![\d@]|\.\d)/g, (m) => maskJid(`${m}@c.us`));
 }
 
-const fence = (s: string) => s.replace(/```/g, "ʼʼʼ");
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const ZWJ = "\u200d";
+
+/**
+ * Stop GitHub from acting on text it did not write: no @mention or e-mail autolink (a zero-width joiner
+ * after the @), no #123 / GH-123 cross-reference, no autolinked URL. Used on everything, since subjects,
+ * descriptions and warnings come from the live side and manifests from whoever opened the pull request.
+ */
+export function defang(s: string): string {
+  return s
+    .replace(/@/g, `@${ZWJ}`)
+    .replace(/#(?=\d)/g, `#${ZWJ}`)
+    .replace(/\b(gh)-(?=\d)/gi, `$1-${ZWJ}`)
+    .replace(/:\/\//g, `:${ZWJ}//`)
+    .replace(/\b(www)\./gi, `$1${ZWJ}.`);
+}
+
+// every character that could open Markdown or HTML syntax, a table cell or GitHub's math, as an entity:
+// entities render as the character and work the same in Markdown text, table cells and HTML (<summary>)
+const ENTITY: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "|": "&#124;",
+  "\\": "&#92;",
+  "`": "&#96;",
+  "*": "&#42;",
+  _: "&#95;",
+  "[": "&#91;",
+  "]": "&#93;",
+  "~": "&#126;",
+  $: "&#36;",
+};
+
+/** Text that renders literally on one line, anywhere in the comment except inside a code block. */
+export function escapeMarkdown(s: string): string {
+  return defang(s.replace(/\r\n?|\n|\u2028|\u2029/g, " ")).replace(/[&<>"|\\`*_[\]~$]/g, (c) => ENTITY[c]!);
+}
+
+const code = (s: string) => `<code>${escapeMarkdown(s)}</code>`;
+
+/** A fenced block no line of `body` can close: the fence is longer than any run of backticks inside. */
+export function fenced(info: string, body: string): string {
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+/** Live and manifest text, masked then escaped: the one way such text reaches the comment outside code. */
+const text = (s: string) => escapeMarkdown(maskText(s));
 
 export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = (opts.limit ?? GITHUB_COMMENT_LIMIT) - 200; // headroom for the caller's footer
@@ -42,27 +91,27 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   // an empty marker leaves it out (the job summary has no comment to find)
   const marker = opts.marker ?? MARKER;
   if (marker) head.push(marker);
-  head.push(`### ${opts.title ?? "wagroups plan"}`, "");
+  head.push(`### ${escapeMarkdown(opts.title ?? "wagroups plan")}`, "");
   head.push(
     changed.length
-      ? `**Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; +${c.add} members, -${c.remove} members**`
+      ? `**Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; ${c.add} ${c.add === 1 ? "person" : "people"} to add, ${c.remove} to remove**`
       : "**No changes.** The live groups match the manifests.",
     "",
   );
   if (plan.unsafe.length) {
     head.push("> [!CAUTION]", "> **Unsafe: apply refuses this plan without `--force`:**");
-    for (const u of plan.unsafe) head.push(`> - ${maskText(u)}`);
+    for (const u of plan.unsafe) head.push(`> - ${text(u)}`);
     head.push("");
   }
   if (plan.warnings.length) {
     head.push("> [!WARNING]");
     for (const w of plan.warnings)
-      head.push(`> - ${w.serial ? `\`${w.serial}\`: ` : ""}${maskText(w.message)}`);
+      head.push(`> - ${w.serial ? `${code(w.serial)}: ` : ""}${text(w.message)}`);
     head.push("");
   }
   const rows = changed.map(
     (g) =>
-      `| \`${g.serial}\` | ${cell(maskText(g.subject))} | ${g.blocked ? "blocked" : g.action} | ${cell(summary(g))} |`,
+      `| ${code(g.serial)} | ${text(g.subject)} | ${g.blocked ? "blocked" : g.action} | ${g.blocked ? text(g.blocked) : summary(g)} |`,
   );
   let table = rows.length ? ["| Group | Subject | Action | Changes |", "|---|---|---|---|", ...rows, ""] : [];
   const sections = changed.map((g) => section(g, plan));
@@ -76,7 +125,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   let folded = 0;
   for (const s of bySize) {
     if (size() <= limit) break;
-    s.text = `<details><summary><code>${s.group.serial}</code> ${s.group.action}: ${s.group.changes.length} change(s), folded to fit GitHub's comment limit; run <code>wagroups plan --group ${s.group.serial}</code> to see them</summary></details>\n`;
+    s.text = `<details><summary>${code(s.group.serial)} ${s.group.action}: ${s.group.changes.length} change(s), folded to fit GitHub's comment limit; run ${code(`wagroups plan --group ${s.group.serial}`)} to see them</summary></details>\n`;
     folded++;
   }
   if (size() > limit) {
@@ -106,16 +155,25 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   return `${[...head, ...table, ...sections.map((s) => s.text).filter(Boolean), ...foot].join("\n")}\n`;
 }
 
+// what a reader sees in the summary table: words, never the planner's internal names
+const SETTING_WORDS: Record<SettingKey, string> = {
+  sendMessages: "who may send",
+  editInfo: "who may edit info",
+  addMembers: "who may add",
+  approveJoins: "join approval",
+};
+
 function summary(g: GroupPlan): string {
-  if (g.blocked) return maskText(g.blocked);
   const parts: string[] = [];
   for (const c of g.changes) {
     switch (c.kind) {
       case "create":
-        parts.push(`create, ${c.participants.length} people`);
+        parts.push(
+          `create with ${c.participants.length} ${c.participants.length === 1 ? "person" : "people"}`,
+        );
         break;
       case "setSetting":
-        parts.push(c.setting);
+        parts.push(SETTING_WORDS[c.setting]);
         break;
       case "setSubject":
         parts.push("subject");
@@ -127,10 +185,10 @@ function summary(g: GroupPlan): string {
         parts.push("icon");
         break;
       case "addParticipants":
-        parts.push(`+${c.participants.length}`);
+        parts.push(`add ${c.participants.length}`);
         break;
       case "removeParticipants":
-        parts.push(`−${c.participants.length}`);
+        parts.push(`remove ${c.participants.length}`);
         break;
       case "promote":
         parts.push(`promote ${c.participants.length}`);
@@ -141,8 +199,21 @@ function summary(g: GroupPlan): string {
       case "sendInvites":
         parts.push(`invite ${c.participants.length}`);
         break;
+      case "addLabels":
+        parts.push(`label ${c.labels.length}`);
+        break;
+      case "farewell":
+        parts.push("farewell message");
+        break;
+      case "leave":
+        parts.push("leave");
+        break;
+      case "delete":
+        parts.push("delete");
+        break;
       default:
-        parts.push(c.kind);
+        // a change kind added later still shows, by name, rather than vanishing from the table
+        parts.push(escapeMarkdown((c as { kind: string }).kind));
     }
   }
   return parts.join(", ");
@@ -152,18 +223,21 @@ function section(g: GroupPlan, plan: Plan): { group: GroupPlan; text: string } {
   if (g.blocked)
     return {
       group: g,
-      text: `<details><summary><code>${g.serial}</code> blocked</summary>\n\n${maskText(g.blocked)}\n\n</details>\n`,
+      text: `<details><summary>${code(g.serial)} blocked</summary>\n\n**Blocked:** ${text(g.blocked)}\n\n</details>\n`,
     };
+  // inside a code block nothing is Markdown: no mention, link or HTML works there, so the lines stay verbatim
   const lines = g.changes.map((c) =>
     maskText(changeLine(c, plan, plain, true))
       .split("\n")
       .map((l) => l.replace(/^ {4}([+-] )/, "$1    ").replace(/^ {4}( {2})/, "$1    "))
       .join("\n"),
   );
-  const where = g.file ? ` · <code>${g.file}</code>` : "";
-  const pending = g.pending.length ? `\n\nPending invites: ${peopleList(g.pending, plan.aliases, true)}` : "";
+  const where = g.file ? ` · ${code(g.file)}` : "";
+  const pending = g.pending.length
+    ? `\n\nPending invites: ${escapeMarkdown(peopleList(g.pending, plan.aliases, true))}`
+    : "";
   return {
     group: g,
-    text: `<details><summary><code>${g.serial}</code> ${g.action}: ${g.changes.length} change(s)${where}</summary>\n\n\`\`\`diff\n${fence(lines.join("\n"))}\n\`\`\`${pending}\n\n</details>\n`,
+    text: `<details><summary>${code(g.serial)} ${g.action}: ${g.changes.length} change(s)${where}</summary>\n\n${fenced("diff", lines.join("\n"))}${pending}\n\n</details>\n`,
   };
 }
