@@ -84,6 +84,18 @@ export function buildProgram(
     );
 
   program
+    .command("init")
+    .description(
+      "scaffold a manifests-only fleet repository (manifests, schemas, workflows); never overwrites",
+    )
+    .argument("[dir]", "the repository's folder", ".")
+    .option("--self <number>", "the instance's own number, written as self in wagroups.yaml")
+    .option("--groups <dir>", "the manifest directory inside the repository", "groups")
+    .option("--branch <name>", "the branch whose pushes are applied", "main")
+    .option("--shards <n>", "apply in this many shards")
+    .action(async (dir, o) => (await import("./commands/init.js")).initCommand(dir, o, ctx()));
+
+  program
     .command("import")
     .description("write manifests for live groups the instance administers that no manifest declares")
     .option("--dir <dir>", "manifest directory", "groups")

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ROOT, run, tempDir } from "../helpers/cli.js";
@@ -120,5 +120,40 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(0);
     expect((await run(["sandbox", "reset"], { cwd })).code).toBe(0);
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);
+  });
+});
+
+describe("a user's own fleet repository", { timeout: 120_000 }, () => {
+  it("init scaffolds a repository that validates and plans; a second init overwrites nothing", async () => {
+    const repo = tempDir("wagroups-fleet-");
+    const first = await run(["init", repo, "--self", "+1 415 555 0100"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("+ groups/wagroups.yaml");
+    expect(first.stdout).toContain("+ .github/workflows/");
+    const before = readFileSync(path.join(repo, "groups", "wagroups.yaml"), "utf8");
+    writeFileSync(path.join(repo, "groups", "wagroups.yaml"), `${before}# mine\n`);
+    const second = await run(["init", repo]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("= groups/wagroups.yaml (exists; not overwritten)");
+    expect(readFileSync(path.join(repo, "groups", "wagroups.yaml"), "utf8")).toBe(`${before}# mine\n`);
+    const groups = path.join(repo, "groups");
+    expect((await run(["validate", "--dir", groups], { cwd: repo })).code).toBe(0);
+    const planned = await run(["plan", "--dir", groups, "--sandbox"], { cwd: repo });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/^SANDBOX: /);
+  });
+
+  it("import writes a $schema line relative inside the repository, never a path of this machine", async () => {
+    const repo = tempDir("wagroups-fleet-");
+    expect((await run(["init", repo])).code).toBe(0);
+    const groups = path.join(repo, "groups");
+    const r = await run(["import", "--dir", groups, "--sandbox", "--serial-prefix", "ADOPT"], { cwd: repo });
+    expect(r.code).toBe(0);
+    const written = readdirSync(path.join(groups, "imported"));
+    expect(written.length).toBeGreaterThan(0);
+    for (const f of written) {
+      const head = readFileSync(path.join(groups, "imported", f), "utf8").split("\n")[0];
+      expect(head).toBe("# yaml-language-server: $schema=../../schemas/group.schema.json");
+    }
   });
 });

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { UsageError } from "../../errors.js";
+import { schemaLine } from "../../init/init.js";
 import { loadFleet } from "../../manifest/load.js";
-import { SCHEMA_DIR } from "../../manifest/schema.js";
 import { SETTING_KEYS } from "../../manifest/types.js";
 import { importGroups } from "../../plan/import.js";
 import { formatJid } from "../../plan/render/people.js";
@@ -66,9 +65,8 @@ export async function importCommand(opts: ImportOptions, io: Output): Promise<vo
         continue;
       }
       mkdirSync(outDir, { recursive: true });
-      const schema = path.relative(outDir, fileURLToPath(new URL("group.schema.json", SCHEMA_DIR)));
       const head = [
-        `# yaml-language-server: $schema=${schema}`,
+        schemaLine(file, "group"),
         `# Imported by \`wagroups import\` from ${f.groupId} on ${new Date().toISOString().slice(0, 10)}.`,
         ...f.notes.map((n) => `# NOTE: ${n}`),
       ];
