@@ -14,8 +14,9 @@ import {
 import path from "node:path";
 
 export const MIB = 1024 * 1024;
-/** a group manifest or wagroups.yaml: 1,024 people and a full description fit in a few dozen KiB */
-export const MAX_MANIFEST_BYTES = 1 * MIB;
+/** a group manifest or wagroups.yaml: 1,024 people with a comment each and a full description fit
+ * in under 100 KiB; the cap keeps the worst file's parse (and its positions) well under a second */
+export const MAX_MANIFEST_BYTES = 256 * 1024;
 /** people.yaml: a directory of tens of thousands of people */
 export const MAX_PEOPLE_BYTES = 8 * MIB;
 /** WhatsApp's own limit on a group picture */
@@ -112,8 +113,8 @@ export function listManifests(dir: string, reserved: readonly string[]): string[
 }
 
 /** Why `dir` cannot be a manifest directory, in one plain sentence, or undefined when it can. */
-export function directoryProblem(dir: string): string | undefined {
-  if (!existsSync(dir)) return `manifest directory ${dir} does not exist`;
-  if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+export function directoryProblem(dir: string, shown = dir): string | undefined {
+  if (!existsSync(dir)) return `manifest directory ${shown} does not exist`;
+  if (!statSync(dir).isDirectory()) return `manifest directory ${shown} is not a directory`;
   return undefined;
 }

@@ -45,7 +45,8 @@ export function buildGroup(
   const description = str(raw.description);
   const retired = raw.retired === true;
 
-  if (serial !== undefined && ctx.serialRe && !ctx.serialRe.test(serial))
+  const serialFits = serial !== undefined && (!ctx.serialRe || ctx.serialRe.test(serial));
+  if (serial !== undefined && !serialFits)
     found.push(
       locate(p, ["serial"], `serial "${serial}" does not match serialPattern ${config.serialPattern}`),
     );
@@ -61,7 +62,7 @@ export function buildGroup(
         `rendered subject is ${chars(subject)} characters; WhatsApp allows ${MAX_SUBJECT}`,
       ),
     );
-  else if (subject !== undefined && ctx.parseSubject && ctx.parseSubject(subject) !== serial)
+  else if (subject !== undefined && serialFits && ctx.parseSubject && ctx.parseSubject(subject) !== serial)
     // identity is the serial read back from the live subject: one that reads back differently
     // (or not at all) would make every run create the group again
     found.push(

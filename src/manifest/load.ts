@@ -74,7 +74,7 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
   const rel = (f: string) => path.relative(cwd, f) || f;
   const problems: Located[] = [];
   const warnings: Located[] = [];
-  const unusable = directoryProblem(rel(abs));
+  const unusable = directoryProblem(abs, dir);
   if (unusable) {
     const empty: Desired = { config: structuredClone(DEFAULT_CONFIG), groups: [], aliases: {} };
     problems.push({ file: rel(abs), line: 0, column: 0, message: unusable });

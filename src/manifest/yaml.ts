@@ -14,7 +14,7 @@ const yamlLib = () => require("yaml") as typeof import("yaml");
 
 /** Values a group manifest may hold once aliases are expanded: 1,024 people and a few dozen keys
  * fit in a fraction; an alias bomb or a megabyte of keys does not. */
-export const MAX_NODES = 20_000;
+export const MAX_NODES = 10_000;
 
 export interface ParsedYaml {
   file: string;
