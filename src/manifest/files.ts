@@ -28,7 +28,7 @@ export const MAX_ICON_BYTES = 5 * MIB;
  * running git, so it works where git is not installed.
  */
 export function repositoryRoot(dir: string): string {
-  const real = realpathSync(dir);
+  const real = realpathSync.native(dir);
   for (let d = real; ; d = path.dirname(d)) {
     if (existsSync(path.join(d, ".git"))) return d;
     if (path.dirname(d) === d) return real;
@@ -52,7 +52,8 @@ export function isInside(root: string, real: string): boolean {
 export function readInside(root: string, file: string, maxBytes: number, what: string): ReadResult {
   let realPath: string;
   try {
-    realPath = realpathSync(file);
+    // the native call is one realpath(3), not an lstat per path component
+    realPath = realpathSync.native(file);
   } catch {
     return { ok: false, reason: `${what} not found` };
   }
@@ -75,13 +76,16 @@ export function readInside(root: string, file: string, maxBytes: number, what: s
       return { ok: false, reason: `${what} is ${sizeOf(st.size)}; at most ${sizeOf(maxBytes)} is read` };
     const chunks: Buffer[] = [];
     let total = 0;
+    // one read for an ordinary file: a buffer of its size plus one byte to notice growth
+    let next = Math.min(Math.max(st.size + 1, 4096), maxBytes + 1);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(next, maxBytes + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
       if (total > maxBytes) return { ok: false, reason: `${what} is larger than ${sizeOf(maxBytes)}` };
+      next = 64 * 1024;
     }
     return { ok: true, bytes: Buffer.concat(chunks, total), realPath };
   } finally {
