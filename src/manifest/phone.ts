@@ -34,16 +34,27 @@ export function parsePhone(raw: string): PhoneResult {
     else if (!(SEPARATORS.has(c) || (c === 43 && i === 0)))
       return { ok: false, reason: "has characters a phone number cannot have" };
   }
+  // written without "+" or "00", the first digits may be a local area code, not a country
+  const international = s.startsWith("+") || digits.startsWith("00");
   if (!s.startsWith("+") && digits.startsWith("00")) digits = digits.slice(2);
+  const noCountry = (): PhoneResult => ({
+    ok: false,
+    reason: `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`,
+  });
   if (digits.length < 7 || digits.length > 15)
     return { ok: false, reason: "is not an international phone number (start with + and the country code)" };
   const cc = callingCodeOf(digits);
-  if (!cc) return { ok: false, reason: "does not start with a known country calling code" };
+  if (!cc)
+    return international
+      ? { ok: false, reason: "does not start with a known country calling code" }
+      : noCountry();
   if (isValidNational(cc, digits.slice(cc.length))) return { ok: true, jid: `${digits}@c.us` };
   // not valid as written: libphonenumber's full parser may still find it valid once it strips a
   // trunk prefix ("+44 (0)20 …", "+7 8 …"), and then its normalized number is the person
   const parsed = fullParser()(`+${digits}`);
   if (parsed?.isValid()) return { ok: true, jid: `${parsed.number.slice(1)}@c.us` };
+  // naming the country its first digits happen to spell would mislead ("+41" for a US 415 number)
+  if (!international) return noCountry();
   return { ok: false, reason: `is not a valid phone number for country code +${cc}` };
 }
 

@@ -45,21 +45,28 @@ export function validator(name: SchemaName): ValidateFunction {
   return v;
 }
 
-/** Check `p.value` against a schema; every error comes back located at its YAML node. */
+/** Problems reported per file: past this a file is not a manifest that needs a list of fixes. */
+export const MAX_SCHEMA_PROBLEMS = 50;
+
+/** Check `p.value` against a schema; each error (up to MAX_SCHEMA_PROBLEMS) comes back located at its
+ * YAML node, and one more line says how many were left out. */
 export function checkSchema(name: SchemaName, p: ParsedYaml): Located[] {
   const v = validator(name);
   if (v(p.value)) return [];
   const errors = (v.errors ?? []).filter((e) => !isNoise(e));
   const seen = new Set<string>();
   const out: Located[] = [];
-  for (const e of errors) {
-    const loc = toLocated(p, e);
+  let i = 0;
+  for (; i < errors.length && out.length < MAX_SCHEMA_PROBLEMS; i++) {
+    const loc = toLocated(p, errors[i]!);
     const key = `${loc.line}:${loc.column}:${loc.message}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(loc);
     }
   }
+  if (i < errors.length)
+    out.push({ ...out.at(-1)!, message: `… and ${errors.length - i} more schema problem(s) in this file` });
   return out;
 }
 
@@ -112,12 +119,13 @@ function toLocated(p: ParsedYaml, e: ErrorObject): Located {
         path,
         `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(valueAt(p.value, path))})`,
       );
-    case "type":
-      return locate(
-        p,
-        path,
-        `${where} must be ${article(String(params.type))} (got ${describe(valueAt(p.value, path))})`,
-      );
+    case "type": {
+      const got = valueAt(p.value, path);
+      // YAML reads an unquoted +14155550192 as the number 14155550192
+      if (params.type === "string" && typeof got === "number" && Number.isInteger(got) && got >= 1_000_000)
+        return locate(p, path, `${where} was read as the number ${got}: quote phone numbers, e.g. "+${got}"`);
+      return locate(p, path, `${where} must be ${article(String(params.type))} (got ${describe(got)})`);
+    }
     case "pattern":
       return locate(
         p,
@@ -153,6 +161,8 @@ function closest(word: string, options: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const o of options) {
+    // the distance is at least the difference in length: a megabyte-long key costs nothing
+    if (Math.abs(word.length - o.length) >= bestD) continue;
     const d = distance(word.toLowerCase(), o.toLowerCase());
     if (d < bestD) {
       bestD = d;

@@ -1,26 +1,85 @@
+// How a serial and a title become a live subject, and how a live subject gives its serial back.
+import { RE2JS } from "re2js";
 import { userRegex } from "./regex.js";
 
+const PLACEHOLDER = /\{serial\}|\{subject\}/g;
+
+/** Render literally: "$&" or "$$" in a title come out as typed (a string replacement would not). */
 export function renderSubject(format: string, serial: string, subject: string): string {
-  return format.replace("{serial}", serial).replace("{subject}", subject);
+  return format.replace(PLACEHOLDER, (p) => (p === "{serial}" ? serial : subject));
+}
+
+/** Why a subjectFormat cannot carry identity, or undefined when it can. */
+export function subjectFormatProblem(format: string): string | undefined {
+  const count = (p: string) => format.split(p).length - 1;
+  if (count("{serial}") !== 1 || count("{subject}") !== 1)
+    return "subjectFormat must contain {serial} and {subject} exactly once each";
+  if (format.includes("{serial}{subject}") || format.includes("{subject}{serial}"))
+    return "subjectFormat must put literal text between {serial} and {subject}: without a separator a title that starts like a serial (a digit, a letter) reads back as part of the serial";
+  return undefined;
 }
 
 /**
  * A parser for live subjects: given "VIP-789 | Cloud Migration Team" and the configured format and
- * serial pattern, returns the serial, or undefined when the subject carries none.
+ * serial pattern, returns the serial, or undefined when the subject carries none. RE2 underneath, so
+ * a hostile serialPattern costs linear time on any subject.
  */
 export function subjectParser(
   format: string,
   serialPattern: string,
 ): (subject: string) => string | undefined {
   const serialSrc = userRegex(serialPattern).source.replace(/^\^/, "").replace(/\$$/, "");
-  const parts = format.split(/(\{serial\}|\{subject\})/);
-  const src = parts
+  const src = format
+    .split(/(\{serial\}|\{subject\})/)
     .map((part) => {
-      if (part === "{serial}") return `(?<serial>${serialSrc})`;
-      if (part === "{subject}") return "(?<subject>[\\s\\S]*)";
-      return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      if (part === "{serial}") return `(?P<serial>(?:${serialSrc}))`;
+      if (part === "{subject}") return "(?P<subject>(?s:.*))";
+      return part ? RE2JS.quote(part) : "";
     })
     .join("");
-  const re = new RegExp(`^${src}$`, "u");
-  return (subject: string) => re.exec(subject.trim())?.groups?.serial;
+  const re = RE2JS.compile(`^${src}$`);
+  return (subject: string) => {
+    const m = re.matcher(subject.trim());
+    return m.matches() ? (m.group("serial") ?? undefined) : undefined;
+  };
+}
+
+export interface SubjectMatch {
+  serial: string;
+  /** true when the serial was found only after folding look-alike characters: worth a warning */
+  normalized: boolean;
+}
+
+// hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+// no-break and typographic spaces, ideographic space, and runs of ordinary white space
+const SPACES = /[\s\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
+// zero-width characters and bidi controls nobody sees
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** NFKC, look-alike dashes to "-", odd spaces to one " ", invisible characters dropped. */
+export function foldSubject(subject: string): string {
+  return subject.normalize("NFKC").replace(INVISIBLE, "").replace(DASHES, "-").replace(SPACES, " ").trim();
+}
+
+/**
+ * Like subjectParser, but a live subject whose serial appears only after folding (a phone turned
+ * "VIP-789" into "VIP‑789", or "VIP-789  |  Team") still matches, marked `normalized` so the planner
+ * can warn instead of treating the group as missing and creating it again.
+ */
+export function subjectMatcher(
+  format: string,
+  serialPattern: string,
+): (subject: string) => SubjectMatch | undefined {
+  const parse = subjectParser(format, serialPattern);
+  // the format's own separators folded the same way, so "{serial}  |  {subject}" still fits
+  const parseFolded = subjectParser(foldSubject(format), serialPattern);
+  return (subject: string) => {
+    const exact = parse(subject);
+    if (exact !== undefined) return { serial: exact, normalized: false };
+    const folded = foldSubject(subject);
+    if (folded === subject.trim()) return undefined;
+    const serial = parseFolded(folded);
+    return serial === undefined ? undefined : { serial, normalized: true };
+  };
 }

@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { MAX_MANIFEST_BYTES } from "../../src/manifest/files.js";
 import { loadFleet } from "../../src/manifest/load.js";
+import { parseYaml } from "../../src/manifest/yaml.js";
 import { run } from "../helpers/cli.js";
 import { brokenFleet, type FleetFiles, oddButValidFleet } from "./inputs.js";
 
@@ -73,6 +76,34 @@ describe("bad-input campaign", () => {
       }),
       { numRuns: Math.max(200, RUNS / 5), seed: SEED },
     );
+  });
+
+  // Issue 10.7: two YAML libraries stay only while they agree. js-yaml reads every file; `yaml`
+  // gives positions. On every campaign document js-yaml accepts, `yaml` (strict, unique keys)
+  // must accept it too and build the same value, or the positions would point into another tree.
+  it("differential: js-yaml and yaml parse every accepted campaign document to the same value", {
+    timeout: 600_000,
+  }, () => {
+    let compared = 0;
+    const inputs = [
+      ...fc.sample(brokenFleet, { numRuns: RUNS, seed: SEED }),
+      ...fc.sample(oddButValidFleet, { numRuns: Math.max(200, RUNS / 5), seed: SEED }),
+    ];
+    for (const f of inputs)
+      for (const [name, text] of Object.entries(f.files)) {
+        if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) continue; // never parsed by the loader
+        const fast = parseYaml(name, text);
+        if (fast.problems.length) continue;
+        const doc = parseDocument(text.replace(/^\ufeff/, ""), { strict: true, uniqueKeys: true });
+        expect(
+          doc.errors.map((e) => e.message),
+          `${f.kind}: ${JSON.stringify(text).slice(0, 200)}`,
+        ).toEqual([]);
+        expect(doc.toJS({ maxAliasCount: -1 }) ?? null, f.kind).toEqual(fast.value);
+        compared++;
+      }
+    expect(compared).toBeGreaterThan(inputs.length / 2);
+    tried["differential documents"] = compared;
   });
 
   it("through the built CLI: exit 1, file:line:col on every line, no stack trace", {

@@ -81,6 +81,18 @@ export const validManifest = fc
     ].join("\n"),
   }));
 
+/** `depth` levels of ten aliases each, anchors named like "&a.0" (a name a simple scan misses) */
+export function aliasBomb(prefix: string, depth: number): string {
+  const lines = [`${prefix}0: &${prefix}0 [x, x, x, x, x, x, x, x, x, x]`];
+  for (let d = 1; d <= depth; d++)
+    lines.push(
+      `${prefix}${d}: &${prefix}${d} [${Array(10)
+        .fill(`*${prefix}${d - 1}`)
+        .join(", ")}]`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
 const insertAfterFirstLine = (text: string, line: string) => text.replace(/\n/, `\n${line}\n`);
 
 /** Mutations that each make a manifest invalid. */
@@ -195,6 +207,37 @@ const mutations: fc.Arbitrary<(m: { text: string; serial: string; title: string 
       "dana: { phone: 14155550101, nick: d }\n",
     )
     .map((people) => (m) => ({ kind: "people.yaml", files: { "g.yaml": m.text, "people.yaml": people } })),
+  // hostile input that must end quickly with a located problem (issue 12.8): catastrophic
+  // backtracking patterns run on RE2, alias bombs whose anchors look like "&a.0", a megabyte of
+  // unknown keys, a file over the size cap, and patterns RE2 refuses
+  fc
+    .constantFrom(
+      'serialPattern: "^(a+)+$"\n',
+      'policy: { descriptionMustMatch: "^(a|aa)+$" }\n',
+      'policy: { descriptionMustMatch: "(?=leave)" }\n',
+      'serialPattern: "^([A-Z])\\\\1-[0-9]+$"\n',
+      'subjectFormat: "{serial}{subject}"\n',
+    )
+    .map((cfg) => (m) => ({
+      kind: "hostile pattern",
+      files: {
+        "g.yaml": m.text.replace(/^description: \|\n.*$/m, `description: ${q(`${"a".repeat(2000)}!`)}`),
+        "wagroups.yaml": cfg,
+      },
+    })),
+  fc
+    .constantFrom(
+      () => aliasBomb("a.", 9),
+      () => Array.from({ length: 10_000 }, (_, i) => `k${i}: [1, 2]\n`).join(""),
+      () => Array.from({ length: 1_000 }, (_, i) => `${"unknown".repeat(35)}${i}: 1\n`).join(""),
+      () => `description: ${q("z".repeat(1024 * 1024 + 1))}\n`,
+    )
+    .map((extra) => (m) => ({ kind: "hostile size", files: { "g.yaml": `${m.text}${extra()}` } })),
+  // what newcomers write: an unquoted +number (YAML reads a number), a number without country code
+  fc.constantFrom("+14155550192", "(415) 555-0192", "415 555 0192").map((n) => (m) => ({
+    kind: "newcomer number",
+    files: { "g.yaml": m.text.replace(/^admins:\n/m, `admins:\n  - ${n}\n`) },
+  })),
   // a second manifest with the same serial
   fc.constant((m: { text: string }) => ({
     kind: "duplicate serial",

@@ -9,6 +9,11 @@ export interface ValidateOptions {
 /** Print every problem as `file:line:col  message`; exit 1 if there is any. */
 export async function validateCommand(opts: ValidateOptions, io: Output): Promise<void> {
   const result = loadOrExit(opts.dir, io);
+  if (result.files === 0)
+    throw new ExitError(
+      1,
+      `found no manifests in ${opts.dir} (looked for *.yaml besides wagroups.yaml and people.yaml)`,
+    );
   const people = new Set(result.desired.groups.flatMap((g) => [...g.admins, ...g.members].map((p) => p.jid)))
     .size;
   io.out(
@@ -26,6 +31,9 @@ export async function loadOrExitAsync(dir: string, io: Output): Promise<LoadResu
 }
 
 function exitOnProblems(result: LoadResult, io: Output): LoadResult {
+  // a missing --dir is one plain line, not a located problem
+  if (result.unusable) throw new ExitError(1, result.unusable);
+  for (const w of result.warnings) io.err(`${formatLocated({ ...w, message: `warning: ${w.message}` })}\n`);
   if (result.problems.length) {
     const sorted = [...result.problems].sort((a, b) =>
       a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,

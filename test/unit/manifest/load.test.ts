@@ -7,7 +7,7 @@ const FIX = "test/fixtures/manifests";
 describe("loadFleet: every invalid fixture names its file, line and problem", () => {
   // fixture -> [file (relative to the fixture), line, column, message]
   const cases: [string, string, number, number, RegExp][] = [
-    ["syntax-error", "g.yaml", 4, 1, /YAML: Missing closing "quote/],
+    ["syntax-error", "g.yaml", 4, 1, /YAML: unexpected end of the stream within a double quoted scalar/],
     ["duplicate-serial", "a.yaml", 1, 9, /duplicate serial "OK-1", also declared in .*sub\/b\.yaml:1:9/],
     ["unknown-alias", "g.yaml", 5, 5, /unknown alias "alex" \(not in people\.yaml\)/],
     ["bad-number", "g.yaml", 5, 5, /"\+1 415 555 01" is not a valid phone number for country code \+1/],
@@ -37,7 +37,7 @@ describe("loadFleet: every invalid fixture names its file, line and problem", ()
       22,
       /limits\.requestsPerMinute must be an integer \(got string "fast"\)/,
     ],
-    ["duplicate-key", "g.yaml", 3, 1, /Map keys must be unique/],
+    ["duplicate-key", "g.yaml", 3, 1, /YAML: duplicated mapping key/],
     ["wrong-type", "g.yaml", 3, 9, /admins must be a list/],
     ["instance-listed", "g.yaml", 3, 29, /is the instance itself/],
     ["bad-people", "people.yaml", 1, 7, /"not a number" has characters a phone number cannot have/],
@@ -88,8 +88,9 @@ describe("loadFleet: the normalized Desired model", () => {
   });
 
   it("reports a missing directory instead of throwing", () => {
-    const { problems } = loadFleet("does/not/exist");
-    expect(problems[0]!.message).toBe("manifest directory not found");
+    const { problems, unusable } = loadFleet("does/not/exist");
+    expect(unusable).toBe("manifest directory does/not/exist does not exist");
+    expect(problems).toEqual([{ file: "does/not/exist", line: 0, column: 0, message: unusable }]);
   });
 });
 

@@ -1,0 +1,124 @@
+// Reading the files of a fleet: only inside the manifest directory's repository, each size checked
+// on the open file before a byte is read, and nothing of a refused file ever quoted.
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import path from "node:path";
+
+export const MIB = 1024 * 1024;
+/** a group manifest or wagroups.yaml: 1,024 people with a comment each and a full description fit
+ * in under 100 KiB; the cap keeps the worst file's parse (and its positions) well under a second */
+export const MAX_MANIFEST_BYTES = 256 * 1024;
+/** people.yaml: a directory of tens of thousands of people */
+export const MAX_PEOPLE_BYTES = 8 * MIB;
+/** WhatsApp's own limit on a group picture */
+export const MAX_ICON_BYTES = 5 * MIB;
+
+/**
+ * The repository a manifest directory belongs to: the nearest ancestor holding `.git` (a directory,
+ * or a file in a worktree or submodule), else the directory itself. Found by walking up, not by
+ * running git, so it works where git is not installed.
+ */
+export function repositoryRoot(dir: string): string {
+  const real = realpathSync.native(dir);
+  for (let d = real; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return real;
+  }
+}
+
+export type ReadResult = { ok: true; bytes: Buffer; realPath: string } | { ok: false; reason: string };
+
+/** true when `real` is `root` or below it */
+export function isInside(root: string, real: string): boolean {
+  const rel = path.relative(root, real);
+  return rel === "" || (!rel.startsWith(`..${path.sep}`) && rel !== ".." && !path.isAbsolute(rel));
+}
+
+/**
+ * Read `file` if its real path lies inside `root` and it is a regular file of at most `maxBytes`.
+ * The size is checked on the open descriptor (fstat) and again while reading, so neither a huge
+ * file nor one that grows (or a /proc file that claims size 0) is read past the cap. A refusal's
+ * reason names the file's kind and the rule, never its content.
+ */
+export function readInside(root: string, file: string, maxBytes: number, what: string): ReadResult {
+  let realPath: string;
+  try {
+    // the native call is one realpath(3), not an lstat per path component
+    realPath = realpathSync.native(file);
+  } catch {
+    return { ok: false, reason: `${what} not found` };
+  }
+  if (!isInside(root, realPath))
+    return {
+      ok: false,
+      reason: `${what} resolves outside the repository (${root}); symlinks may not leave it`,
+    };
+  let fd: number;
+  try {
+    // O_NOFOLLOW: the real path has no symlink left; one swapped in since is refused, not followed
+    fd = openSync(realPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return { ok: false, reason: `${what} cannot be opened` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: `${what} is not a regular file` };
+    if (st.size > maxBytes)
+      return { ok: false, reason: `${what} is ${sizeOf(st.size)}; at most ${sizeOf(maxBytes)} is read` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // one read for an ordinary file: a buffer of its size plus one byte to notice growth
+    let next = Math.min(Math.max(st.size + 1, 4096), maxBytes + 1);
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(next, maxBytes + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > maxBytes) return { ok: false, reason: `${what} is larger than ${sizeOf(maxBytes)}` };
+      next = 64 * 1024;
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total), realPath };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sizeOf(bytes: number): string {
+  return bytes >= MIB
+    ? `${(bytes / MIB).toFixed(bytes % MIB ? 1 : 0)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/** Every *.yaml / *.yml below `dir` (sorted, hidden folders and node_modules skipped), except the
+ * reserved names at the top. Symlinked folders are not walked (no loops); symlinked files are
+ * listed and then held to the repository by readInside. */
+export function listManifests(dir: string, reserved: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (d: string, top: boolean) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.name.startsWith(".") || e.name === "node_modules") continue;
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full, false);
+      else if (/\.ya?ml$/i.test(e.name) && !(top && reserved.includes(e.name))) out.push(full);
+    }
+  };
+  walk(dir, true);
+  return out;
+}
+
+/** Why `dir` cannot be a manifest directory, in one plain sentence, or undefined when it can. */
+export function directoryProblem(dir: string, shown = dir): string | undefined {
+  if (!existsSync(dir)) return `manifest directory ${shown} does not exist`;
+  if (!statSync(dir).isDirectory()) return `manifest directory ${shown} is not a directory`;
+  return undefined;
+}

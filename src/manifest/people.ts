@@ -1,0 +1,41 @@
+// groups/people.yaml -> alias -> jid, and how a manifest's entry ("dana", "+1 415 …") becomes a Person.
+import type { Located } from "../errors.js";
+import { detach } from "./detach.js";
+import { looksLikeAlias, parsePhone } from "./phone.js";
+import { checkSchema } from "./schema.js";
+import type { Person } from "./types.js";
+import { locate, type ParsedYaml } from "./yaml.js";
+
+/** The directory of people; an entry that is wrong is reported and left out. */
+export function loadPeople(parsed: ParsedYaml | undefined, problems: Located[]): Map<string, string> {
+  const people = new Map<string, string>();
+  if (!parsed) return people;
+  const found = parsed.problems.length ? parsed.problems : checkSchema("people", parsed);
+  problems.push(...found);
+  if (found.length || !parsed.value || typeof parsed.value !== "object") return people;
+  for (const [alias, entry] of Object.entries(parsed.value as Record<string, unknown>)) {
+    const phone = typeof entry === "string" ? entry : String((entry as { phone: string }).phone);
+    const r = parsePhone(phone);
+    if (r.ok) people.set(detach(alias), r.jid);
+    else
+      problems.push(
+        locate(parsed, typeof entry === "string" ? [alias] : [alias, "phone"], `"${phone}" ${r.reason}`),
+      );
+  }
+  return people;
+}
+
+/** An alias from people.yaml, or a number in any common formatting. */
+export function resolvePerson(entry: unknown, people: Map<string, string>): Person | { error: string } {
+  if (typeof entry === "number")
+    // YAML reads an unquoted +14155550192 as a number, and drops the "+" and any leading zero
+    return { error: `${entry} was read as a number: quote phone numbers, e.g. "+${entry}"` };
+  const raw = String(entry);
+  const key = raw.trim();
+  const aliased = people.size ? people.get(key) : undefined;
+  if (aliased) return { jid: aliased, alias: detach(key) };
+  if (looksLikeAlias(key)) return { error: `unknown alias "${key}" (not in people.yaml)` };
+  const r = parsePhone(key);
+  if (!r.ok) return { error: `"${raw}" ${r.reason}` };
+  return { jid: r.jid };
+}
