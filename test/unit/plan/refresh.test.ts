@@ -20,7 +20,6 @@ function reader(detailed: LiveParticipant[] | undefined, calls: string[]): LiveR
   };
   return {
     listGroups: no("listGroups") as LiveReader["listGroups"],
-    getGroup: no("getGroup") as LiveReader["getGroup"],
     getParticipants: async () => {
       calls.push("getParticipants");
       return detailed ?? [];
