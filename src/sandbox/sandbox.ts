@@ -202,8 +202,11 @@ export class Sandbox {
       // the real route: the body replaces the chat's whole set
       if (b === "chats" && c && m === "PUT") {
         const g = this.state.groups.find((x) => x.id === c) ?? fail(404, `chat ${c} not found`);
-        const ids = Array.isArray(body.labels) ? body.labels.map((l) => String((l as { id?: unknown })?.id)) : [];
-        for (const l of ids) if (!this.state.labels.some((x) => x.id === l)) fail(404, `label ${l} not found`);
+        const ids = Array.isArray(body.labels)
+          ? body.labels.map((l) => String((l as { id?: unknown })?.id))
+          : [];
+        for (const l of ids)
+          if (!this.state.labels.some((x) => x.id === l)) fail(404, `label ${l} not found`);
         g.labels = [...new Set(ids)];
         return [200, { success: true }];
       }

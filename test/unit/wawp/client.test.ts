@@ -53,7 +53,10 @@ describe("WawpClient over undici with MockAgent", () => {
         method: "GET",
       })
       .reply(200, []);
-    agent.get(BASE).intercept({ path: path("/groups/count"), method: "GET" }).reply(200, { count: 0 });
+    agent
+      .get(BASE)
+      .intercept({ path: path("/groups/count"), method: "GET" })
+      .reply(200, { count: 0 });
     await expect(client().listGroups()).resolves.toEqual([]);
     expect(seen?.get("instance_id")).toBe("inst-1");
     expect(seen?.get("access_token")).toBe(CANARY);

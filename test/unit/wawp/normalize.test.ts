@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { LiveGroup } from "../../../src/live.js";
 import { normalizeGroups } from "../../../src/wawp/normalize.js";
-import { normalizeCreated, normalizeOutcomes as normalizeAddResults } from "../../../src/wawp/replies.js";
+import { normalizeOutcomes as normalizeAddResults, normalizeCreated } from "../../../src/wawp/replies.js";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(`test/fixtures/engines/${name}.json`, "utf8")) as unknown;
