@@ -1,6 +1,6 @@
 // WhatsApp IDs. Every person is compared as `<digits>@c.us`; `@s.whatsapp.net` is the same person.
+import { parsePhone } from "./manifest/phone.js";
 
-export const isGroupJid = (id: string): boolean => id.endsWith("@g.us");
 export const isLid = (id: string): boolean => id.endsWith("@lid");
 
 /** `14155550101@s.whatsapp.net` / `14155550101:12@c.us` / `+1 415…` -> `14155550101@c.us`; a `@lid` stays as it is. */
@@ -19,7 +19,34 @@ export function personJid(id: string): string {
   return `${user.replace(/\D/g, "")}@c.us`;
 }
 
-export const digitsOf = (jid: string): string => jid.split("@")[0] ?? jid;
+/** What an engine's participant ID names: a number, a privacy ID, or nothing a group can hold. */
+export type EngineId = { kind: "pn"; jid: string } | { kind: "lid"; lid: string };
+
+/**
+ * Strict reading of a person ID an engine sent (`digits[:device]@c.us|@s.whatsapp.net|@lid`).
+ * Unlike personJid, nothing is stripped to make it fit: `@c.us`, a group ID, letters or a number
+ * too short to dial are undefined, so they can never become an add or removal target.
+ */
+export function engineId(raw: string): EngineId | undefined {
+  const at = raw.indexOf("@");
+  if (at <= 0) return undefined;
+  const server = raw.slice(at + 1);
+  let end = raw.indexOf(":");
+  if (end < 0 || end > at) end = at;
+  if (!allDigits(raw, end)) return undefined;
+  // a device suffix is digits too
+  if (end < at && (end + 1 === at || !allDigits(raw.slice(end + 1, at), at - end - 1))) return undefined;
+  const digits = raw.slice(0, end);
+  if (server === "lid") return digits ? { kind: "lid", lid: `${digits}@lid` } : undefined;
+  if (server !== "c.us" && server !== "s.whatsapp.net") return undefined;
+  return dialable(digits) ? { kind: "pn", jid: `${digits}@c.us` } : undefined;
+}
+
+/** E.164 digits: 8 to 15 with no leading 0; the few 7-digit numbers (Niue, …) are checked in full. */
+function dialable(digits: string): boolean {
+  if (digits.length < 7 || digits.length > 15 || digits.charCodeAt(0) === 48) return false;
+  return digits.length > 7 || parsePhone(`+${digits}`).ok;
+}
 
 /** "+1 415 ••• ••02": enough to recognise a number, not enough to call it. */
 export function maskJid(jid: string): string {

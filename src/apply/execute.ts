@@ -175,16 +175,20 @@ async function applyGroup(
             if (res !== "disabled") r.invited.push(jid);
           }
           break;
-        case "addLabels":
+        case "addLabels": {
+          const add: string[] = [];
           for (const name of c.labels) {
             const labelId = c.ids[name];
-            if (!labelId) {
-              r.notes.push(`label "${name}" does not exist`);
-              continue;
-            }
-            await m.assignLabel(labelId, id);
+            if (labelId) add.push(labelId);
+            else r.notes.push(`label "${name}" does not exist`);
           }
+          if (!add.length) break;
+          // the route replaces the chat's whole set: keep what is there (labels others put on it)
+          const current = (await ports.reader.chatLabels(id)).map((l) => l.id);
+          const union = [...new Set([...current, ...add])];
+          if (union.length > current.length) await m.setChatLabels(id, union);
           break;
+        }
         case "farewell":
           await farewell(id, c.message, ports.reader, m);
           break;

@@ -29,6 +29,8 @@ export function throttled(m: Mutator, bucket: TokenBucket, counter: WriteCounter
     leave: gate(m.leave),
     deleteGroup: gate(m.deleteGroup),
     sendText: gate(m.sendText),
-    assignLabel: gate(m.assignLabel),
+    setChatLabels: gate(m.setChatLabels),
+    createLabel: gate(m.createLabel),
+    updateLabel: gate(m.updateLabel),
   };
 }

@@ -25,6 +25,8 @@ export interface LiveGroup {
   settings: Partial<Settings>;
   /** undefined when the listing carried no participants */
   participants?: LiveParticipant[];
+  /** IDs the engine listed that name no person (`@c.us`, a group ID, too few digits): warn, never act on */
+  invalidParticipants?: string[];
   size?: number;
   /** filled by the reader only when a manifest declares an icon */
   picture?: { url: string | null; sha256?: string };
@@ -60,16 +62,35 @@ export interface ChatMessage {
   body: string;
 }
 
+export interface LiveLabel {
+  id: string;
+  name: string;
+  /** WhatsApp's palette index, 0–19, when known */
+  color?: number;
+  colorHex?: string;
+}
+
+/** Which messages of a chat to read: the newest `limit`, or every one since `sinceUnix`. */
+export interface MessageQuery {
+  /** page size; without sinceUnix, the number read */
+  limit: number;
+  /** Unix seconds: read (paging) until messages this old are covered */
+  sinceUnix?: number;
+  fromMe?: boolean;
+}
+
 export interface LiveReader {
   listGroups(): Promise<LiveGroup[]>;
   getParticipants(id: string): Promise<LiveParticipant[]>;
+  /** the same read, with the IDs that name no person kept apart */
+  readParticipants?(id: string): Promise<{ participants: LiveParticipant[]; invalidParticipants: string[] }>;
   getSetting<K extends SettingKey>(id: string, key: K): Promise<Settings[K]>;
   getPicture(id: string): Promise<{ url: string | null }>;
   download(url: string): Promise<Uint8Array>;
   getInviteCode(id: string): Promise<string>;
-  recentMessages(chatId: string, limit: number): Promise<ChatMessage[]>;
-  listLabels(): Promise<{ id: string; name: string }[]>;
-  chatLabels(chatId: string): Promise<{ id: string; name: string }[]>;
+  recentMessages(chatId: string, query: number | MessageQuery): Promise<ChatMessage[]>;
+  listLabels(): Promise<LiveLabel[]>;
+  chatLabels(chatId: string): Promise<LiveLabel[]>;
 }
 
 export interface Mutator {
@@ -79,13 +100,18 @@ export interface Mutator {
   setPicture(id: string, file: { data: string; mimetype: string; filename: string }): Promise<void>;
   setSetting<K extends SettingKey>(id: string, key: K, value: Settings[K]): Promise<void>;
   addParticipants(id: string, jids: string[]): Promise<AddOutcome[]>;
-  removeParticipants(id: string, jids: string[]): Promise<void>;
-  promote(id: string, jids: string[]): Promise<void>;
-  demote(id: string, jids: string[]): Promise<void>;
+  /** per person: 200 done, otherwise the engine's refusal (code 0: the answer did not say) */
+  removeParticipants(id: string, jids: string[]): Promise<AddOutcome[]>;
+  promote(id: string, jids: string[]): Promise<AddOutcome[]>;
+  demote(id: string, jids: string[]): Promise<AddOutcome[]>;
   leave(id: string): Promise<void>;
   deleteGroup(id: string): Promise<void>;
   sendText(chatId: string, message: string): Promise<void>;
-  assignLabel(labelId: string, chatId: string): Promise<void>;
+  /** color: palette index 0–19, or a hex string */
+  createLabel(name: string, color: number | string): Promise<LiveLabel>;
+  updateLabel(id: string, change: { name: string; color: number | string }): Promise<void>;
+  /** replaces the chat's whole label set */
+  setChatLabels(chatId: string, labelIds: string[]): Promise<void>;
 }
 
 export type Wawp = LiveReader & Mutator;

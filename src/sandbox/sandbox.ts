@@ -199,6 +199,17 @@ export class Sandbox {
         const g = this.state.groups.find((x) => x.id === c);
         return [200, this.state.labels.filter((l) => g?.labels.includes(l.id))];
       }
+      // the real route: the body replaces the chat's whole set
+      if (b === "chats" && c && m === "PUT") {
+        const g = this.state.groups.find((x) => x.id === c) ?? fail(404, `chat ${c} not found`);
+        const ids = Array.isArray(body.labels)
+          ? body.labels.map((l) => String((l as { id?: unknown })?.id))
+          : [];
+        for (const l of ids)
+          if (!this.state.labels.some((x) => x.id === l)) fail(404, `label ${l} not found`);
+        g.labels = [...new Set(ids)];
+        return [200, { success: true }];
+      }
       if (b && c === "chats" && d && m === "PUT") {
         const label = this.state.labels.find((l) => l.id === b) ?? fail(404, `label ${b} not found`);
         const g = this.state.groups.find((x) => x.id === d) ?? fail(404, `chat ${d} not found`);

@@ -1,49 +1,39 @@
 // The Wawp client: every endpoint the reconciler needs, with retries, backoff and redaction, over any
 // Transport. Normalization happens here, at the edge.
-import type { ApiError } from "../errors.js";
-import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Wawp } from "../live/types.js";
+import { ApiError } from "../errors.js";
+import { engineId } from "../jid.js";
+import type {
+  AddOutcome,
+  ChatMessage,
+  LiveGroup,
+  LiveLabel,
+  LiveParticipant,
+  MessageQuery,
+  Wawp,
+} from "../live/types.js";
 import { log } from "../logger.js";
 import type { SettingKey, Settings } from "../manifest/types.js";
-import { redact } from "../redact.js";
-import { apiError } from "./errors.js";
+import { type CallOptions, readAnswer, WawpCaller } from "./call.js";
+import { apiError, asUnsupported, UNSUPPORTED_STATUSES, UnsupportedError } from "./errors.js";
+import { LidResolver } from "./lids.js";
+import { completeListing, ListingError } from "./listing.js";
+import { normalizeGroups, normalizeParticipants } from "./normalize.js";
+import { describeShape as describe, idString, isObj, num, ShapeError } from "./read.js";
 import {
-  idString,
-  normalizeAddResults,
   normalizeCreated,
-  normalizeGroup,
-  normalizeGroups,
+  normalizeLabel,
+  normalizeLabels,
   normalizeMessages,
-  normalizeParticipants,
+  normalizeOutcomes,
   normalizeSetting,
-} from "./normalize.js";
-import { type Transport, TransportError, type WawpRequest, type WawpResponse } from "./transport.js";
+} from "./replies.js";
+import type { Transport, WawpRequest } from "./transport.js";
 
-export interface RetryPolicy {
-  /** attempts in all, the first included */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** a Retry-After longer than this is not waited for: the call fails with the 429 */
-  maxRetryAfterMs: number;
-  /** total time one call may spend retrying */
-  budgetMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  attempts: 6,
-  baseDelayMs: 300,
-  maxDelayMs: 10_000,
-  maxRetryAfterMs: 60_000,
-  budgetMs: 120_000,
-};
-
-export interface ClientOptions {
-  retry?: Partial<RetryPolicy>;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
+export interface ClientOptions extends CallOptions {
   /** page size asked of Get Groups */
   pageSize?: number;
+  /** concurrent privacy-ID look-ups */
+  lidConcurrency?: number;
 }
 
 const SETTING_PATH: Record<SettingKey, string> = {
@@ -55,164 +45,120 @@ const SETTING_PATH: Record<SettingKey, string> = {
 
 const enc = encodeURIComponent;
 
-export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export class WawpClient implements Wawp {
-  readonly retry: RetryPolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
-  private readonly now: () => number;
+export class WawpClient extends WawpCaller implements Wawp {
   private readonly pageSize: number;
+  /** the server has no participants/v2 route: learnt once, then /participants for the rest of the run */
+  private participantsV2Missing = false;
+  private readonly lids: LidResolver;
 
-  constructor(
-    readonly transport: Transport,
-    opts: ClientOptions = {},
-  ) {
-    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.sleep = opts.sleep ?? realSleep;
-    this.random = opts.random ?? Math.random;
-    this.now = opts.now ?? Date.now;
+  constructor(transport: Transport, opts: ClientOptions = {}) {
+    super(transport, opts);
     this.pageSize = opts.pageSize ?? 500;
-  }
-
-  /**
-   * One call with retries. Idempotent calls are retried on 429, 5xx and network errors; a
-   * non-idempotent one (create, send) only on 429 and on a connection that never reached the
-   * server: after a lost reply it fails as `uncertain`, and the caller re-reads state instead.
-   */
-  async call(operation: string, req: WawpRequest, idempotent: boolean): Promise<unknown> {
-    const started = this.now();
-    for (let attempt = 1; ; attempt++) {
-      let res: WawpResponse | undefined;
-      let failure: ApiError;
-      const t0 = this.now();
-      try {
-        res = await this.transport.send(req);
-        log().debug(
-          {
-            op: operation,
-            method: req.method,
-            path: req.path,
-            status: res.status,
-            ms: this.now() - t0,
-            attempt,
-          },
-          "wawp request",
-        );
-      } catch (e) {
-        log().debug(
-          {
-            op: operation,
-            method: req.method,
-            path: req.path,
-            error: redact(String((e as Error).message)),
-            attempt,
-          },
-          "wawp request failed",
-        );
-        const sent = e instanceof TransportError ? e.sent : true;
-        const detail = e instanceof Error ? e.message : String(e);
-        failure = apiError(operation, 0, undefined, { uncertain: sent, detail: redact(detail) });
-        if (!idempotent && sent) throw failure;
-        if (!(await this.backoff(attempt, started, undefined))) throw failure;
-        log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
-        continue;
-      }
-      if (res.status < 300) return res.body;
-      const retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.now());
-      failure = apiError(operation, res.status, res.body, {
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        uncertain: !idempotent && res.status >= 500,
-      });
-      const retriable = res.status === 429 || (res.status >= 500 && idempotent);
-      if (!retriable) throw failure;
-      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
-      if (!(await this.backoff(attempt, started, retryAfterMs))) throw failure;
-      log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
-    }
-  }
-
-  /** Waits before the next attempt; false when attempts or time are used up. */
-  private async backoff(
-    attempt: number,
-    started: number,
-    retryAfterMs: number | undefined,
-  ): Promise<boolean> {
-    if (attempt >= this.retry.attempts) return false;
-    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    // full jitter, but never sooner than the server asked
-    const delay = Math.max(retryAfterMs ?? 0, Math.round(exp / 2 + this.random() * (exp / 2)));
-    if (this.now() - started + delay > this.retry.budgetMs) return false;
-    await this.sleep(delay);
-    return true;
-  }
-
-  private get(operation: string, path: string, query?: WawpRequest["query"]) {
-    return this.call(operation, { method: "GET", path, ...(query ? { query } : {}) }, true);
-  }
-
-  private write(
-    operation: string,
-    method: WawpRequest["method"],
-    path: string,
-    body?: unknown,
-    idempotent = true,
-  ) {
-    return this.call(operation, { method, path, ...(body !== undefined ? { body } : {}) }, idempotent);
+    this.lids = new LidResolver((op, path) => this.get(op, path), opts.lidConcurrency ?? 8);
   }
 
   // ---- reads ----
 
-  /** Every group, paging until an empty page: a server may cap a page below the limit asked for. */
+  /**
+   * Every group exactly once, checked against `GET /groups/count` (re-listed while short, where
+   * the order shifts between pages); a short or endless listing is an error, never a plan.
+   */
   async listGroups(): Promise<LiveGroup[]> {
-    const seen = new Map<string, LiveGroup>();
-    let offset = 0;
-    for (let page = 0; page < 10_000; page++) {
-      const body = await this.get("list groups", "/groups", {
-        limit: this.pageSize,
-        offset,
-        sortBy: "id",
-        sortOrder: "asc",
-      });
-      const groups = normalizeGroups(body);
-      const rawCount = countItems(body);
-      if (rawCount === 0) break;
-      // a server that ignores offset sends the same groups again: no new group, no next page
-      const before = seen.size;
-      for (const g of groups) seen.set(g.id, g);
-      if (seen.size === before) break;
-      offset += rawCount;
+    const operation = "list groups";
+    const count = await this.groupCount();
+    let groups: LiveGroup[];
+    try {
+      groups = await completeListing(
+        async (offset) =>
+          this.read(operation, "/groups", normalizeGroups, {
+            limit: this.pageSize,
+            offset,
+            sortBy: "id",
+            sortOrder: "asc",
+          }),
+        { count, pageSize: this.pageSize },
+      );
+    } catch (e) {
+      if (e instanceof ListingError)
+        throw new ApiError(operation, 200, undefined, `${operation}: ${e.message}`);
+      throw e;
     }
-    return [...seen.values()];
+    const lids = groups.flatMap((g) =>
+      (g.participants ?? []).filter((p) => isLidJid(p.jid)).map((p) => p.jid),
+    );
+    if (!lids.length) return groups;
+    await this.lids.prefetch(lids);
+    for (const g of groups) if (g.participants) g.participants = await this.lids.resolve(g.participants);
+    return groups;
   }
 
-  async getGroup(id: string): Promise<LiveGroup> {
-    const g = normalizeGroup(await this.get("get group", `/groups/${enc(id)}`));
-    if (!g) throw apiError("get group", 200, undefined, { detail: "the answer is not a group" });
-    return g;
+  /** The server's group count; undefined on a server without the route (the listing goes unchecked). */
+  private async groupCount(): Promise<number | undefined> {
+    try {
+      return await this.read("count groups", "/groups/count", (body) => {
+        const n = num(body) ?? (isObj(body) ? num(body.count) : undefined);
+        if (n === undefined) throw new ShapeError(`not a count: ${describe(body)}`);
+        return n;
+      });
+    } catch (e) {
+      // older servers: no route (404…), or "count" read as a group ID that does not parse (400)
+      if (e instanceof ApiError && (UNSUPPORTED_STATUSES.includes(e.status) || e.status === 400)) {
+        log().info(
+          `the server cannot count groups (HTTP ${e.status}): the listing is not checked against a count`,
+        );
+        return undefined;
+      }
+      throw e;
+    }
   }
 
   async getParticipants(id: string): Promise<LiveParticipant[]> {
-    const body = await this.get("get participants", `/groups/${enc(id)}/participants`);
-    return Array.isArray(body) ? normalizeParticipants(body) : [];
+    return (await this.readParticipants(id)).participants;
+  }
+
+  /** Prefers `participants/v2` (the same on every engine); a 404 there falls back, and is remembered. */
+  async readParticipants(
+    id: string,
+  ): Promise<{ participants: LiveParticipant[]; invalidParticipants: string[] }> {
+    const operation = "get participants";
+    const where = `participants of ${id}`;
+    const listOf = (body: unknown) => {
+      if (!Array.isArray(body)) throw new ShapeError(`not a list of participants: ${describe(body)}`);
+      return normalizeParticipants(body, where);
+    };
+    let read: ReturnType<typeof listOf> | undefined;
+    if (!this.participantsV2Missing) {
+      try {
+        read = await this.read(operation, `/groups/${enc(id)}/participants/v2`, listOf);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+      }
+    }
+    if (!read) {
+      read = await this.read(operation, `/groups/${enc(id)}/participants`, listOf);
+      // only once the old route answered: a 404 on both is an unknown group, not a missing route
+      this.participantsV2Missing = true;
+    }
+    return { participants: await this.lids.resolve(read.participants), invalidParticipants: read.invalid };
   }
 
   async getSetting<K extends SettingKey>(id: string, key: K): Promise<Settings[K]> {
-    const body = await this.get(
-      `get setting ${key}`,
-      `/groups/${enc(id)}/settings/security/${SETTING_PATH[key]}`,
+    const operation = `get setting ${key}`;
+    const restricted = await this.unlessUnsupported(
+      this.read(operation, `/groups/${enc(id)}/settings/security/${SETTING_PATH[key]}`, (body) => {
+        const v = normalizeSetting(key, body);
+        if (v === undefined)
+          throw new ShapeError(`the answer does not say the setting's value: ${describe(body)}`);
+        return v;
+      }),
     );
-    const restricted = normalizeSetting(key, body);
-    if (restricted === undefined)
-      throw apiError(`get setting ${key}`, 200, body, {
-        detail: "the answer does not say the setting's value",
-      });
     return (key === "approveJoins" ? restricted : restricted ? "admins" : "all") as Settings[K];
   }
 
+  /** Fresh (`refresh=true`): the engine's cached URL can be a day old, from before a change. */
   async getPicture(id: string): Promise<{ url: string | null }> {
-    const body = (await this.get("get picture", `/groups/${enc(id)}/picture`)) as { url?: unknown } | null;
-    const url = body && typeof body.url === "string" && body.url ? body.url : null;
+    const body = await this.get("get picture", `/groups/${enc(id)}/picture`, { refresh: true });
+    const url = isObj(body) && typeof body.url === "string" && body.url ? body.url : null;
     return { url };
   }
 
@@ -229,42 +175,79 @@ export class WawpClient implements Wawp {
     const code =
       typeof body === "string"
         ? body
-        : ((body as { code?: string; inviteCode?: string })?.code ??
-          (body as { inviteCode?: string })?.inviteCode);
+        : isObj(body)
+          ? (idString(body.code) ?? idString(body.inviteCode))
+          : undefined;
     if (!code) throw apiError("get invite code", 200, body, { detail: "no invite code in the answer" });
     return code.replace(/^https:\/\/chat\.whatsapp\.com\//, "");
   }
 
-  async recentMessages(chatId: string, limit: number): Promise<ChatMessage[]> {
-    return normalizeMessages(
-      await this.get("read recent messages", `/chats/${enc(chatId)}/messages`, {
-        limit,
-        downloadMedia: false,
-      }),
+  /**
+   * A chat's messages, newest first. With `sinceUnix`, pages on until the window is covered,
+   * filtering here too, since not every engine applies `filter.*`; a window that cannot be covered
+   * within the page budget is an error, not a partial answer (it decides whether to invite again).
+   */
+  async recentMessages(chatId: string, query: number | MessageQuery): Promise<ChatMessage[]> {
+    const q: MessageQuery = typeof query === "number" ? { limit: query } : query;
+    const operation = "read recent messages";
+    const out: ChatMessage[] = [];
+    const seen = new Set<string>();
+    let offset = 0;
+    for (let page = 0; page < MAX_MESSAGE_PAGES; page++) {
+      const params: NonNullable<WawpRequest["query"]> = { limit: q.limit, offset, downloadMedia: false };
+      if (q.sinceUnix !== undefined) params["filter.timestamp.gte"] = q.sinceUnix;
+      if (q.fromMe !== undefined) params["filter.fromMe"] = q.fromMe;
+      const msgs = await this.read(operation, `/chats/${enc(chatId)}/messages`, normalizeMessages, params);
+      let fresh = 0;
+      for (const m of msgs) {
+        const key = m.id || `${m.timestamp}:${m.fromMe}:${m.body}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fresh++;
+        if (q.sinceUnix !== undefined && m.timestamp < q.sinceUnix) continue;
+        if (q.fromMe !== undefined && m.fromMe !== q.fromMe) continue;
+        out.push(m);
+      }
+      if (q.sinceUnix === undefined) return out;
+      const oldest = Math.min(...msgs.map((m) => m.timestamp));
+      // the end of the chat, a server that ignores offset, or a page reaching past the window
+      if (msgs.length < q.limit || fresh === 0 || oldest < q.sinceUnix) return out;
+      offset += msgs.length;
+    }
+    throw new ApiError(
+      operation,
+      200,
+      undefined,
+      `${operation}: more than ${MAX_MESSAGE_PAGES * q.limit} messages since ${new Date((q.sinceUnix ?? 0) * 1000).toISOString()}; the window was not covered`,
     );
   }
 
-  async listLabels(): Promise<{ id: string; name: string }[]> {
-    return labelsOf(await this.get("list labels", "/labels"));
+  async listLabels(): Promise<LiveLabel[]> {
+    return this.read("list labels", "/labels", normalizeLabels);
   }
 
-  async chatLabels(chatId: string): Promise<{ id: string; name: string }[]> {
-    return labelsOf(await this.get("get chat labels", `/labels/chats/${enc(chatId)}`));
+  async chatLabels(chatId: string): Promise<LiveLabel[]> {
+    return this.read("get chat labels", `/labels/chats/${enc(chatId)}`, normalizeLabels);
   }
 
   // ---- writes ----
 
   async createGroup(subject: string, participants: string[]) {
+    const operation = "create group";
+    nonEmpty(operation, "subject", subject);
     const body = await this.write(
-      "create group",
+      operation,
       "POST",
       "/groups",
       { name: subject, participants: participants.map((id) => ({ id })) },
       false,
     );
+    // a string that is no group ID is the engine's refusal (WEBJS "CreateGroupError…"): nothing was made
+    if (typeof body === "string" && !body.endsWith("@g.us"))
+      throw apiError(operation, 200, body, { detail: `the engine refused: ${body.slice(0, 200)}` });
     const created = normalizeCreated(body, participants);
     if (!created)
-      throw apiError("create group", 200, undefined, {
+      throw apiError(operation, 200, undefined, {
         detail: "the answer carries no group ID",
         uncertain: true,
       });
@@ -272,19 +255,20 @@ export class WawpClient implements Wawp {
   }
 
   async setSubject(id: string, subject: string) {
-    await this.write("set subject", "PUT", `/groups/${enc(id)}/subject`, { subject });
+    nonEmpty("set subject", "subject", subject);
+    refused("set subject", await this.write("set subject", "PUT", `/groups/${enc(id)}/subject`, { subject }));
   }
 
   async setDescription(id: string, description: string) {
-    await this.write("set description", "PUT", `/groups/${enc(id)}/description`, { description });
+    nonEmpty("set description", "description", description);
+    const body = await this.write("set description", "PUT", `/groups/${enc(id)}/description`, {
+      description,
+    });
+    refused("set description", body);
   }
 
   async setPicture(id: string, file: { data: string; mimetype: string; filename: string }) {
-    await this.write("set picture", "PUT", `/groups/${enc(id)}/picture`, { file });
-  }
-
-  async deletePicture(id: string) {
-    await this.write("delete picture", "DELETE", `/groups/${enc(id)}/picture`);
+    refused("set picture", await this.write("set picture", "PUT", `/groups/${enc(id)}/picture`, { file }));
   }
 
   async setSetting<K extends SettingKey>(id: string, key: K, value: Settings[K]) {
@@ -295,79 +279,106 @@ export class WawpClient implements Wawp {
         : key === "approveJoins"
           ? { newMembersApprovalRequired: restricted }
           : { adminsOnly: restricted };
-    await this.write(
-      `set setting ${key}`,
-      "PUT",
-      `/groups/${enc(id)}/settings/security/${SETTING_PATH[key]}`,
-      body,
-    );
+    const operation = `set setting ${key}`;
+    const path = `/groups/${enc(id)}/settings/security/${SETTING_PATH[key]}`;
+    refused(operation, await this.unlessUnsupported(this.write(operation, "PUT", path, body)));
   }
 
-  async addParticipants(id: string, jids: string[]): Promise<AddOutcome[]> {
-    const body = await this.write("add participants", "POST", `/groups/${enc(id)}/participants/add`, {
-      participants: jids.map((j) => ({ id: j })),
-    });
+  addParticipants(id: string, jids: string[]): Promise<AddOutcome[]> {
+    return this.perPerson("add participants", `/groups/${enc(id)}/participants/add`, jids);
+  }
+
+  removeParticipants(id: string, jids: string[]): Promise<AddOutcome[]> {
+    return this.perPerson("remove participants", `/groups/${enc(id)}/participants/remove`, jids);
+  }
+
+  promote(id: string, jids: string[]): Promise<AddOutcome[]> {
+    return this.perPerson("promote", `/groups/${enc(id)}/admin/promote`, jids);
+  }
+
+  demote(id: string, jids: string[]): Promise<AddOutcome[]> {
+    return this.perPerson("demote", `/groups/${enc(id)}/admin/demote`, jids);
+  }
+
+  /** A call on people, answered per person; a plain string is a whole-call failure (not an admin, …). */
+  private async perPerson(operation: string, path: string, jids: string[]): Promise<AddOutcome[]> {
+    const body = await this.write(operation, "POST", path, { participants: jids.map((j) => ({ id: j })) });
     if (typeof body === "string" && body.trim())
-      throw apiError("add participants", 200, body, { detail: body.slice(0, 200) });
-    return normalizeAddResults(body, jids);
-  }
-
-  async removeParticipants(id: string, jids: string[]) {
-    await this.write("remove participants", "POST", `/groups/${enc(id)}/participants/remove`, {
-      participants: jids.map((j) => ({ id: j })),
-    });
-  }
-
-  async promote(id: string, jids: string[]) {
-    await this.write("promote", "POST", `/groups/${enc(id)}/admin/promote`, {
-      participants: jids.map((j) => ({ id: j })),
-    });
-  }
-
-  async demote(id: string, jids: string[]) {
-    await this.write("demote", "POST", `/groups/${enc(id)}/admin/demote`, {
-      participants: jids.map((j) => ({ id: j })),
-    });
+      throw apiError(operation, 200, body, { detail: body.slice(0, 200) });
+    refused(operation, body);
+    return normalizeOutcomes(body, jids);
   }
 
   async leave(id: string) {
     await this.write("leave group", "POST", `/groups/${enc(id)}/leave`);
   }
 
+  /** NOWEB and GOWS do not implement delete (422): an UnsupportedError, and retirement ends at leave. */
   async deleteGroup(id: string) {
-    await this.write("delete group", "DELETE", `/groups/${enc(id)}`);
+    await this.unlessUnsupported(this.write("delete group", "DELETE", `/groups/${enc(id)}`), [405, 422, 501]);
   }
 
   async sendText(chatId: string, message: string) {
     await this.write("send text", "POST", "/send/text", { chatId, message }, false);
   }
 
-  async assignLabel(labelId: string, chatId: string) {
-    await this.write("assign label", "PUT", `/labels/${enc(labelId)}/chats/${enc(chatId)}`);
+  /** Not idempotent: a lost reply is re-read (listLabels), never created twice. */
+  async createLabel(name: string, color: number | string): Promise<LiveLabel> {
+    const body = await this.write("create label", "POST", "/labels", { name, ...colorField(color) }, false);
+    return readAnswer("create label", (b) => normalizeLabel(b, "the new label"), body);
+  }
+
+  async updateLabel(id: string, change: { name: string; color: number | string }) {
+    await this.write("update label", "PUT", `/labels/${enc(id)}`, {
+      name: change.name,
+      ...colorField(change.color),
+    });
+  }
+
+  /** Replaces the chat's whole set: callers pass the union of what stays and what is added. */
+  async setChatLabels(chatId: string, labelIds: string[]) {
+    await this.write("set chat labels", "PUT", `/labels/chats/${enc(chatId)}`, {
+      labels: labelIds.map((id) => ({ id })),
+    });
+  }
+
+  /** A call that fails with UnsupportedError when the server answers it has no such route or feature. */
+  private async unlessUnsupported<T>(p: Promise<T>, statuses = UNSUPPORTED_STATUSES): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof ApiError && !(e instanceof UnsupportedError) && statuses.includes(e.status))
+        throw asUnsupported(e, "this server cannot do it");
+      throw e;
+    }
   }
 }
 
-function countItems(body: unknown): number {
-  if (Array.isArray(body)) return body.length;
-  if (body && typeof body === "object") {
-    const b = body as Record<string, unknown>;
-    for (const k of ["groups", "data", "results"]) if (Array.isArray(b[k])) return (b[k] as unknown[]).length;
-    return Object.keys(b).filter((k) => k.endsWith("@g.us")).length;
-  }
-  return 0;
+const MAX_MESSAGE_PAGES = 20;
+
+const isLidJid = (jid: string) => engineId(jid)?.kind === "lid";
+
+/** WEBJS answers 200 with `false` when the instance may not make the change: a refusal, like a 403. */
+function refused(operation: string, body: unknown): void {
+  if (body === false)
+    throw apiError(operation, 403, undefined, {
+      detail: "the engine answered false (the instance may not do this; is it an admin?)",
+    });
 }
 
-function labelsOf(body: unknown): { id: string; name: string }[] {
-  const list = Array.isArray(body) ? body : [];
-  return list
-    .filter((l): l is Record<string, unknown> => !!l && typeof l === "object")
-    .map((l) => ({ id: idString(l.id) ?? String(l.id ?? ""), name: String(l.name ?? "") }))
-    .filter((l) => l.id && l.name);
+/** GOWS refuses "" with a 400; no engine is sent one. */
+function nonEmpty(operation: string, what: string, value: string): void {
+  if (value.trim() === "")
+    throw new UnsupportedError(
+      operation,
+      0,
+      undefined,
+      `${operation}: an empty ${what} is never sent (engines refuse it)`,
+    );
 }
 
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+function colorField(color: number | string) {
+  return typeof color === "number" ? { color } : { colorHex: color };
 }
+
+export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, realSleep } from "./call.js";

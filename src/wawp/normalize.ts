@@ -1,84 +1,130 @@
-// Engine shapes -> the Live model. WEBJS arrays, NOWEB keyed objects and GroupInfo arrays all land
-// here, so no raw engine shape ever reaches the planner.
-import { isLid, personJid } from "../jid.js";
-import type { AddOutcome, ChatMessage, LiveGroup, LiveParticipant, Role } from "../live/types.js";
+// Engine shapes -> the Live model: WEBJS chats, NOWEB keyed objects (pn and lid addressing), GOWS's
+// PascalCase GroupInfo, ZAPO and WAHA's GroupInfo all land here, so no raw engine shape reaches the
+// planner. Strict: what cannot be read is a ShapeError naming its shape, never a dropped group.
+import { type EngineId, engineId } from "../jid.js";
+import type { LiveGroup, LiveParticipant, Role } from "../live/types.js";
 import type { Settings, Who } from "../manifest/types.js";
+import { bool, describeShape, idString, isObj, num, type Obj, ShapeError, str, unixSeconds } from "./read.js";
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+export { idString } from "./read.js";
 
-/** A WhatsApp ID that may come as a string or as WEBJS's `{_serialized, user, server}`. */
-export function idString(v: unknown): string | undefined {
-  if (typeof v === "string") return v;
-  if (isObj(v)) {
-    if (typeof v._serialized === "string") return v._serialized;
-    if (typeof v.user === "string" && typeof v.server === "string") return `${v.user}@${v.server}`;
-  }
-  return undefined;
-}
-
-/** Every Get Groups shape -> a list of raw group objects. */
+/** Every Get Groups shape -> its raw group items; anything else (HTML, `{"error": …}`) is an error. */
 export function groupItems(body: unknown): unknown[] {
   if (Array.isArray(body)) return body;
   if (isObj(body)) {
     for (const k of ["groups", "data", "results"]) if (Array.isArray(body[k])) return body[k] as unknown[];
-    // NOWEB: an object keyed by group ID
-    return Object.entries(body)
-      .filter(([k, v]) => k.endsWith("@g.us") && isObj(v))
-      .map(([k, v]) => ({ id: k, ...(v as Obj) }));
+    // NOWEB: an object keyed by group ID ({} when there is none)
+    const entries = Object.entries(body);
+    if (entries.every(([k]) => k.endsWith("@g.us")))
+      return entries.map(([k, v]) => (isObj(v) ? { id: k, ...v } : v));
   }
-  return [];
+  throw new ShapeError(`not a groups listing: ${describeShape(body)}`);
 }
 
-export function normalizeGroups(body: unknown): LiveGroup[] {
-  const out: LiveGroup[] = [];
-  for (const item of groupItems(body)) {
-    const g = normalizeGroup(item);
-    if (g) out.push(g);
-  }
-  return out;
+/** A listing page -> its groups, and how many items the page held (a server pages by items). */
+export function normalizeGroups(body: unknown): { groups: LiveGroup[]; items: number } {
+  const items = groupItems(body);
+  return { groups: items.map((item, i) => normalizeGroup(item, `item ${i + 1}`)), items: items.length };
 }
 
-export function normalizeGroup(item: unknown): LiveGroup | undefined {
-  if (!isObj(item)) return undefined;
-  // WEBJS chats keep the group's own fields in groupMetadata
-  const meta = isObj(item.groupMetadata) ? item.groupMetadata : item;
-  const id = idString(item.id) ?? idString(meta.id) ?? idString(item.gid);
-  if (!id?.endsWith("@g.us")) return undefined;
-  const subject = str(meta.subject) ?? str(item.subject) ?? str(item.name) ?? "";
-  const description = descOf(meta.desc) ?? descOf(meta.description) ?? descOf(item.description);
-  const ownerRaw = idString(meta.ownerPn) ?? idString(meta.owner_pn) ?? idString(meta.owner);
-  const owner = ownerRaw ? personJid(ownerRaw) : undefined;
-  const creationRaw = num(meta.creation) ?? num(item.creation);
-  const creation =
-    creationRaw === undefined ? undefined : creationRaw > 1e12 ? Math.floor(creationRaw / 1000) : creationRaw;
-  const participantsRaw = meta.participants ?? item.participants;
-  const participants = Array.isArray(participantsRaw) ? normalizeParticipants(participantsRaw) : undefined;
-  const size = num(meta.size) ?? num(item.size) ?? participants?.length;
-  const g: LiveGroup = { id, subject, settings: settingsOf(meta) };
-  if (description !== undefined) g.description = description;
-  if (owner && !isLid(owner)) g.owner = owner;
-  if (creation !== undefined) g.creation = creation;
-  if (participants) g.participants = participants;
+const GROUP_ID = /^\d[\d-]*@g\.us$/;
+
+export function normalizeGroup(item: unknown, where = "the group"): LiveGroup {
+  if (!isObj(item)) throw new ShapeError(`cannot read ${where}: ${describeShape(item)}`);
+  const raw = "JID" in item || "Name" in item ? gowsFields(item) : commonFields(item);
+  if (!raw.id || !GROUP_ID.test(raw.id) || raw.subject === undefined)
+    throw new ShapeError(
+      `cannot read ${where} as a group (${raw.engine} shape?): ${describeShape(item)}${raw.id ? ` (id ${raw.id.slice(0, 40)})` : ""}`,
+    );
+  const g: LiveGroup = { id: raw.id, subject: raw.subject, settings: raw.settings };
+  if (raw.description !== undefined) g.description = raw.description;
+  if (raw.creation !== undefined) g.creation = raw.creation;
+  // missing or null (GOWS): the listing did not carry them; the reader asks per group
+  if (Array.isArray(raw.participants)) {
+    const read = normalizeParticipants(raw.participants, `participants of ${raw.id}`);
+    g.participants = read.participants;
+    if (read.invalid.length) g.invalidParticipants = read.invalid;
+  } else if (raw.participants !== undefined && raw.participants !== null)
+    throw new ShapeError(`cannot read participants of ${raw.id}: ${describeShape(raw.participants)}`);
+  const owners = raw.owners.map((o) => (o ? engineId(o) : undefined));
+  const owner = owners.find((o) => o?.kind === "pn");
+  // an owner named only by privacy ID is a participant whose number the list may carry
+  const ownerLid = owners.find((o) => o?.kind === "lid");
+  const viaLid = ownerLid?.kind === "lid" ? g.participants?.find((p) => p.lid === ownerLid.lid) : undefined;
+  if (owner?.kind === "pn") g.owner = owner.jid;
+  else if (viaLid && !viaLid.jid.endsWith("@lid")) g.owner = viaLid.jid;
+  const size = raw.size ?? g.participants?.length;
   if (size !== undefined) g.size = size;
   return g;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
+interface RawGroup {
+  engine: string;
+  id: string | undefined;
+  subject: string | undefined;
+  description: string | undefined;
+  owners: (string | undefined)[];
+  creation: number | undefined;
+  participants: unknown;
+  size: number | undefined;
+  settings: Partial<Settings>;
 }
 
-function num(v: unknown): number | undefined {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
-  return undefined;
+/** whatsmeow's GroupInfo as GOWS sends it (whatsmeow `types/group.go`). */
+function gowsFields(g: Obj): RawGroup {
+  return {
+    engine: "GOWS",
+    id: idString(g.JID),
+    subject: str(g.Name),
+    description: descOf(g.Topic),
+    owners: [idString(g.OwnerPN), idString(g.OwnerJID)],
+    creation: unixSeconds(g.GroupCreated),
+    participants: g.Participants,
+    size: num(g.ParticipantCount),
+    settings: settingsOf({
+      announce: g.IsAnnounce,
+      restrict: g.IsLocked,
+      memberAddMode: g.MemberAddMode,
+      approval: g.IsJoinApprovalRequired,
+    }),
+  };
 }
 
-function bool(v: unknown): boolean | undefined {
-  if (typeof v === "boolean") return v;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  return undefined;
+/**
+ * WEBJS chats (fields in groupMetadata), NOWEB, ZAPO and WAHA's GroupInfo share lower-case names;
+ * ZAPO keeps the settings and the participants' numbers in `_data`, the engine's own metadata.
+ */
+function commonFields(item: Obj): RawGroup {
+  const webjs = isObj(item.groupMetadata);
+  const data = isObj(item._data) ? item._data : {};
+  const m = webjs ? (item.groupMetadata as Obj) : { ...data, ...item };
+  return {
+    engine: webjs ? "WEBJS" : "id" in item && "subject" in item ? "NOWEB/ZAPO/GroupInfo" : "unknown",
+    id: idString(item.id) ?? idString(m.id) ?? idString(item.gid),
+    subject: str(m.subject) ?? str(item.subject) ?? str(item.name),
+    description: descOf(m.desc) ?? descOf(m.description) ?? descOf(item.description),
+    owners: [idString(m.ownerPn), idString(m.owner_pn), idString(m.owner)],
+    creation: unixSeconds(m.creation) ?? unixSeconds(item.creation),
+    participants: Array.isArray(data.participants)
+      ? data.participants
+      : (m.participants ?? item.participants),
+    size: num(m.size) ?? num(item.size),
+    settings: settingsOf({
+      announce: m.announce ?? not(m.membersCanSendMessages),
+      restrict: m.restrict ?? not(m.membersCanEditGroupInfo),
+      memberAddMode: m.memberAddMode ?? m.membersCanAddNewMember,
+      approval:
+        m.membershipApprovalMode ??
+        m.joinApprovalMode ??
+        m.newMembersApprovalRequired ??
+        m.membershipApprovalEnabled,
+    }),
+  };
+}
+
+function not(v: unknown): boolean | undefined {
+  const b = bool(v);
+  return b === undefined ? undefined : !b;
 }
 
 function descOf(v: unknown): string | undefined {
@@ -91,135 +137,80 @@ function descOf(v: unknown): string | undefined {
 const who = (adminsOnly: boolean | undefined): Who | undefined =>
   adminsOnly === undefined ? undefined : adminsOnly ? "admins" : "all";
 
-/** Read settings from any shape; a field the engine leaves out stays unknown, never false. */
-function settingsOf(m: Obj): Partial<Settings> {
+/** A field the engine leaves out (or spells in a way not known) stays unknown, never false. */
+function settingsOf(m: { announce: unknown; restrict: unknown; memberAddMode: unknown; approval: unknown }) {
   const s: Partial<Settings> = {};
-  const announce = bool(m.announce);
-  const canSend = bool(m.membersCanSendMessages);
-  const sendMessages = who(announce ?? (canSend === undefined ? undefined : !canSend));
+  const sendMessages = who(bool(m.announce));
   if (sendMessages) s.sendMessages = sendMessages;
-  const restrict = bool(m.restrict);
-  const canEdit = bool(m.membersCanEditGroupInfo ?? m.membersCanEditInfo);
-  const editInfo = who(restrict ?? (canEdit === undefined ? undefined : !canEdit));
+  const editInfo = who(bool(m.restrict));
   if (editInfo) s.editInfo = editInfo;
-  let addAll: boolean | undefined;
-  if (m.memberAddMode === "all_member_add") addAll = true;
-  else if (m.memberAddMode === "admin_add") addAll = false;
-  else addAll = bool(m.memberAddMode) ?? bool(m.membersCanAddNewMember);
+  // WEBJS/GOWS name the mode; NOWEB and GroupInfo say whether every member may add
+  const addAll =
+    m.memberAddMode === "all_member_add"
+      ? true
+      : m.memberAddMode === "admin_add"
+        ? false
+        : bool(m.memberAddMode);
   const addMembers = who(addAll === undefined ? undefined : !addAll);
   if (addMembers) s.addMembers = addMembers;
-  const approval =
-    bool(m.membershipApprovalMode) ?? bool(m.joinApprovalMode) ?? bool(m.newMembersApprovalRequired);
+  const approval = bool(m.approval);
   if (approval !== undefined) s.approveJoins = approval;
   return s;
 }
 
-export function normalizeParticipants(list: unknown[]): LiveParticipant[] {
-  const out: LiveParticipant[] = [];
-  for (const p of list) {
-    const n = normalizeParticipant(p);
-    if (n) out.push(n);
-  }
-  return out;
+export interface ParticipantsRead {
+  participants: LiveParticipant[];
+  /** IDs no person can have (`@c.us`, a group ID, too few digits): reported, never a target */
+  invalid: string[];
 }
 
-function normalizeParticipant(p: unknown): LiveParticipant | undefined {
-  if (typeof p === "string") return { jid: personJid(p), role: "member" };
-  if (!isObj(p)) return undefined;
-  const rawId = idString(p.id) ?? idString(p.jid);
-  if (!rawId) return undefined;
-  let role: Role = "member";
-  if (p.role === "left") return undefined;
-  if (p.role === "superadmin" || p.admin === "superadmin" || p.isSuperAdmin === true) role = "superadmin";
-  else if (p.role === "admin" || p.admin === "admin" || p.isAdmin === true) role = "admin";
-  const pn = idString(p.pn) ?? idString(p.phoneNumber) ?? (isLid(rawId) ? idString(p.jid) : undefined);
-  if (isLid(rawId)) {
-    if (pn && !isLid(pn)) return { jid: personJid(pn), role, lid: rawId };
-    return { jid: rawId, role, lid: rawId };
+const ROLES: Record<string, Role | "left"> = {
+  participant: "member",
+  member: "member",
+  admin: "admin",
+  superadmin: "superadmin",
+  left: "left",
+};
+
+/** Any engine's participant list (strings, `{id, …}`, GOWS `{JID, PhoneNumber, LID, …}`), deduplicated. */
+export function normalizeParticipants(list: unknown[], where = "participants"): ParticipantsRead {
+  const byJid = new Map<string, LiveParticipant>();
+  const invalid: string[] = [];
+  for (const [i, p] of list.entries()) {
+    const read = readParticipant(p, `${where}, item ${i + 1}`);
+    if (read === "left") continue;
+    if (typeof read === "string") invalid.push(read);
+    else if (!byJid.has(read.jid)) byJid.set(read.jid, read);
   }
-  return { jid: personJid(rawId), role };
+  return { participants: [...byJid.values()], invalid };
 }
 
-/** Both add-result shapes (keyed object or array) -> one outcome per participant. */
-export function normalizeAddResults(body: unknown, asked: string[]): AddOutcome[] {
-  const byJid = new Map<string, AddOutcome>();
-  const put = (jidRaw: string | undefined, v: unknown) => {
-    if (!jidRaw) return;
-    const jid = personJid(jidRaw);
-    const o = isObj(v) ? v : {};
-    const code = num(o.code) ?? num(o.status) ?? num(o.statusCode) ?? num(v) ?? 200;
-    const outcome: AddOutcome = { jid, code };
-    const msg = str(o.message);
-    if (msg) outcome.message = msg;
-    if (o.isInviteV4Sent === true || o.invite_sent === true) outcome.inviteSent = true;
-    byJid.set(jid, outcome);
-  };
-  if (Array.isArray(body)) {
-    for (const item of body) if (isObj(item)) put(idString(item.jid) ?? idString(item.id), item);
-  } else if (isObj(body)) {
-    const inner = isObj(body.participants) ? body.participants : body;
-    for (const [k, v] of Object.entries(inner)) if (k.includes("@") || /^\d+$/.test(k)) put(k, v);
-  }
-  // a whole-call success with no detail ({status: 200}, true): everyone asked was added; detail that
-  // leaves someone out says nothing about them (code 0: the executor asks again)
-  return asked.map((j) => byJid.get(personJid(j)) ?? { jid: personJid(j), code: byJid.size ? 0 : 200 });
+/** A participant, "left", or the raw ID when it names no person. */
+function readParticipant(p: unknown, where: string): LiveParticipant | "left" | string {
+  if (typeof p === "string") return fromIds([p], "member") ?? p;
+  if (!isObj(p)) throw new ShapeError(`cannot read ${where}: ${describeShape(p)}`);
+  const rawId = idString(p.id) ?? idString(p.JID) ?? idString(p.jid);
+  if (!rawId) throw new ShapeError(`cannot read ${where}: no ID in ${describeShape(p)}`);
+  let role: Role | "left" | undefined = "member";
+  if (typeof p.role === "string") role = ROLES[p.role];
+  else if (typeof p.type === "string") role = ROLES[p.type];
+  else if (p.admin !== undefined && p.admin !== null) role = ROLES[String(p.admin)];
+  if (p.isSuperAdmin === true || p.IsSuperAdmin === true) role = "superadmin";
+  else if ((p.isAdmin === true || p.IsAdmin === true) && role === "member") role = "admin";
+  if (!role)
+    throw new ShapeError(`cannot read ${where}: unknown role ${String(p.role ?? p.admin).slice(0, 20)}`);
+  if (role === "left") return "left";
+  // a number wins over a privacy ID: the manifest names people by number
+  const ids = [rawId, p.pn, p.phoneNumber, p.PhoneNumber, p.jid, p.lid, p.LID].map(idString);
+  return fromIds(ids, role) ?? rawId;
 }
 
-export function normalizeMessages(body: unknown): ChatMessage[] {
-  const list = Array.isArray(body) ? body : isObj(body) && Array.isArray(body.messages) ? body.messages : [];
-  const out: ChatMessage[] = [];
-  for (const m of list) {
-    if (!isObj(m)) continue;
-    const ts = num(m.timestamp) ?? num(m.t) ?? 0;
-    out.push({
-      id: idString(m.id) ?? "",
-      timestamp: ts > 1e12 ? Math.floor(ts / 1000) : ts,
-      fromMe: m.fromMe === true,
-      body: str(m.body) ?? str(m.text) ?? str(m.caption) ?? "",
-    });
-  }
-  return out;
-}
-
-/** Create answers differ: a group object, WEBJS's `{gid, participants}`, or an ID string. */
-export function normalizeCreated(
-  body: unknown,
-  asked: string[],
-): { id: string; outcomes: AddOutcome[] } | undefined {
-  if (typeof body === "string" && body.endsWith("@g.us")) return { id: body, outcomes: asked.map(ok) };
-  if (!isObj(body)) return undefined;
-  const id = idString(body.gid) ?? idString(body.id) ?? idString(body.groupId) ?? idString(body.JID);
-  if (!id?.endsWith("@g.us")) return undefined;
-  let outcomes = asked.map(ok);
-  if (isObj(body.participants)) outcomes = normalizeAddResults(body.participants, asked);
-  else if (Array.isArray(body.participants)) {
-    const present = new Set(normalizeParticipants(body.participants).map((p) => p.jid));
-    const detailed = body.participants.some(
-      (p) => isObj(p) && (p.code !== undefined || p.status !== undefined),
-    );
-    outcomes = detailed
-      ? normalizeAddResults(body.participants, asked)
-      : asked.map((j) => (present.has(personJid(j)) ? ok(j) : { jid: personJid(j), code: 0 }));
-  }
-  return { id, outcomes };
-}
-
-const ok = (j: string): AddOutcome => ({ jid: personJid(j), code: 200 });
-
-/** A setting's GET answer -> its value. */
-export function normalizeSetting(key: keyof Settings, body: unknown): boolean | undefined {
-  if (typeof body === "boolean") return body;
-  if (!isObj(body)) return undefined;
-  if (key === "addMembers") {
-    const all = bool(body.membersCanAddNewMember);
-    if (all !== undefined) return !all; // true = admins only
-    if (body.memberAddMode === "admin_add") return true;
-    if (body.memberAddMode === "all_member_add") return false;
-  }
-  if (key === "approveJoins") {
-    const v =
-      bool(body.newMembersApprovalRequired) ?? bool(body.required) ?? bool(body.membershipApprovalMode);
-    if (v !== undefined) return v;
-  }
-  return bool(body.adminsOnly) ?? bool(body.value) ?? bool(body.enabled);
+function fromIds(ids: (string | undefined)[], role: Role): LiveParticipant | undefined {
+  const read = ids.map((i) => (i ? engineId(i) : undefined)).filter((x): x is EngineId => !!x);
+  const pn = read.find((x) => x.kind === "pn");
+  const lid = read.find((x) => x.kind === "lid");
+  if (pn?.kind === "pn")
+    return lid?.kind === "lid" ? { jid: pn.jid, role, lid: lid.lid } : { jid: pn.jid, role };
+  if (lid?.kind === "lid") return { jid: lid.lid, role, lid: lid.lid };
+  return undefined;
 }

@@ -53,12 +53,16 @@ describe("WawpClient over undici with MockAgent", () => {
         method: "GET",
       })
       .reply(200, []);
+    agent
+      .get(BASE)
+      .intercept({ path: path("/groups/count"), method: "GET" })
+      .reply(200, { count: 0 });
     await expect(client().listGroups()).resolves.toEqual([]);
     expect(seen?.get("instance_id")).toBe("inst-1");
     expect(seen?.get("access_token")).toBe(CANARY);
     // nothing intercepts this one, and net connect is disabled: it fails without a real request
     const err = await client()
-      .getGroup("1@g.us")
+      .getInviteCode("1@g.us")
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(String((err as Error).message)).not.toContain(CANARY);
@@ -66,6 +70,7 @@ describe("WawpClient over undici with MockAgent", () => {
 
   it("pages the listing until an empty page, even when the server caps pages below the limit", async () => {
     const pool = agent.get(BASE);
+    pool.intercept({ path: path("/groups/count"), method: "GET" }).reply(200, { count: 3 });
     const page = (ids: number[]) =>
       ids.map((i) => ({ id: `12036300000000000${i}@g.us`, subject: `G-${i} | x`, participants: [] }));
     pool
@@ -111,15 +116,15 @@ describe("WawpClient over undici with MockAgent", () => {
   it("gives up after its attempts and says what failed, without the token", async () => {
     const pool = agent.get(BASE);
     pool
-      .intercept({ path: path("/groups/1%40g.us"), method: "GET" })
+      .intercept({ path: path("/groups/1%40g.us/invite-code"), method: "GET" })
       .reply(503, { message: `upstream said access_token=${CANARY}` })
       .times(10);
     const err = (await client()
-      .getGroup("1@g.us")
+      .getInviteCode("1@g.us")
       .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);
-    expect(err.operation).toBe("get group");
+    expect(err.operation).toBe("get invite code");
     expect(err.message).not.toContain(CANARY);
     expect(JSON.stringify(err.body)).not.toContain(CANARY);
     expect(slept.length).toBe(5);
@@ -202,18 +207,18 @@ describe("redaction", () => {
     const pool = agent.get(BASE);
     const failures: Promise<unknown>[] = [];
     pool
-      .intercept({ path: path("/groups/a%40g.us"), method: "GET" })
+      .intercept({ path: path("/groups/a%40g.us/invite-code"), method: "GET" })
       .reply(401, { message: `bad token ${CANARY}` });
-    failures.push(c.getGroup("a@g.us"));
+    failures.push(c.getInviteCode("a@g.us"));
     pool
-      .intercept({ path: path("/groups/b%40g.us"), method: "GET" })
+      .intercept({ path: path("/groups/b%40g.us/invite-code"), method: "GET" })
       .reply(404, `no group; your url had access_token=${CANARY}`);
-    failures.push(c.getGroup("b@g.us"));
+    failures.push(c.getInviteCode("b@g.us"));
     pool
-      .intercept({ path: path("/groups/c%40g.us"), method: "GET" })
+      .intercept({ path: path("/groups/c%40g.us/invite-code"), method: "GET" })
       .replyWithError(new Error(`connect ECONNRESET ${BASE}/v2/groups?access_token=${CANARY}`))
       .times(10);
-    failures.push(c.getGroup("c@g.us"));
+    failures.push(c.getInviteCode("c@g.us"));
     pool
       .intercept({ path: path("/send/text"), method: "POST" })
       .replyWithError(new Error(`other side closed: ${encodeURIComponent(CANARY)}`));

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { LiveGroup } from "../../../src/live/types.js";
-import { normalizeAddResults, normalizeCreated, normalizeGroups } from "../../../src/wawp/normalize.js";
+import { normalizeGroups } from "../../../src/wawp/normalize.js";
+import { normalizeOutcomes as normalizeAddResults, normalizeCreated } from "../../../src/wawp/replies.js";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(`test/fixtures/engines/${name}.json`, "utf8")) as unknown;
@@ -23,9 +24,9 @@ const comparable = (groups: LiveGroup[]) =>
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 
 describe("normalizeGroups reads all three Get Groups shapes identically", () => {
-  const noweb = normalizeGroups(fixture("noweb"));
-  const webjs = normalizeGroups(fixture("webjs"));
-  const gows = normalizeGroups(fixture("gows"));
+  const noweb = normalizeGroups(fixture("noweb")).groups;
+  const webjs = normalizeGroups(fixture("webjs")).groups;
+  const gows = normalizeGroups(fixture("gows")).groups;
 
   it("NOWEB keyed object", () => {
     expect(comparable(noweb)[0]).toEqual({

@@ -167,6 +167,7 @@ beforeAll(async () => {
       };
       if (req.headers["x-api-key"] !== KEY)
         return json(401, { message: `Unauthorized: ${String(req.headers["x-api-key"])}`, statusCode: 401 });
+      if (req.url?.startsWith("/api/default/groups/count")) return json(200, { count: 0 });
       if (req.url?.startsWith("/api/default/groups?")) return json(200, []);
       if (req.url === "/api/sendText")
         return json(201, { id: "true_1@c.us_ABC", body: JSON.parse(body).text });
@@ -195,7 +196,9 @@ describe("wahaTransport on the wire", () => {
     const client = new WawpClient(t, { pageSize: 50 });
     await expect(client.listGroups()).resolves.toEqual([]);
     await client.sendText("14155550101@c.us", "Welcome!");
-    const [list, send] = received;
+    const list = received.find((r) => r.url.startsWith("/api/default/groups?"));
+    const send = received.find((r) => r.url === "/api/sendText");
+    expect(received.map((r) => r.url.split("?")[0])).toContain("/api/default/groups/count");
     expect(list?.method).toBe("GET");
     expect(list?.url.split("?")[0]).toBe("/api/default/groups");
     expect(new URL(list!.url, wahaUrl).searchParams.get("limit")).toBe("50");
@@ -235,7 +238,7 @@ describe("wahaTransport on the wire", () => {
       retry: { attempts: 1 },
     });
     const errors = await Promise.all([
-      good.getGroup("1@g.us").catch((e: unknown) => e),
+      good.getParticipants("1@g.us").catch((e: unknown) => e),
       bad.listGroups().catch((e: unknown) => e),
     ]);
     expect(errors.map((e) => (e as ApiError).status)).toEqual([500, 401]);

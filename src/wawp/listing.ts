@@ -1,0 +1,63 @@
+// Paging Get Groups until every group is seen exactly once. Servers cap pages below the limit asked,
+// ignore `sortBy` (WEBJS pages follow chat activity, so the order shifts between pages) or ignore
+// `offset` altogether; `GET /groups/count` says when the union is complete.
+import type { LiveGroup } from "../live/types.js";
+
+export interface ListingPage {
+  groups: LiveGroup[];
+  /** raw items on the page: the next offset moves by these, whatever the normalizer made of them */
+  items: number;
+}
+
+export interface ListingOptions {
+  /** the number of groups the server counts; undefined when it cannot say (one pass, unchecked) */
+  count: number | undefined;
+  pageSize: number;
+  /** whole re-listings while the union is short of the count */
+  passes?: number;
+  /** items one pass may receive when there is no count to bound it */
+  maxItemsUncounted?: number;
+}
+
+/** A listing that is short, or never ends: never a plan. */
+export class ListingError extends Error {
+  override name = "ListingError";
+}
+
+export async function completeListing(
+  fetchPage: (offset: number) => Promise<ListingPage>,
+  opts: ListingOptions,
+): Promise<LiveGroup[]> {
+  const { count, pageSize } = opts;
+  const passes = count === undefined ? 1 : Math.max(1, opts.passes ?? 3);
+  // twice the count plus slack allows for a shifting order; beyond that a server is looping
+  const itemCap = count === undefined ? (opts.maxItemsUncounted ?? 200_000) : 2 * count + 2 * pageSize;
+  const seen = new Map<string, LiveGroup>();
+  for (let pass = 1; pass <= passes; pass++) {
+    const thisPass = new Set<string>();
+    let offset = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await fetchPage(offset);
+      pages++;
+      if (page.items === 0) break;
+      let fresh = 0;
+      for (const g of page.groups) {
+        if (!thisPass.has(g.id)) fresh++;
+        thisPass.add(g.id);
+        seen.set(g.id, g);
+      }
+      // a server that ignores offset sends the same groups again: no new group, no next page
+      if (fresh === 0) break;
+      offset += page.items;
+      if (offset > itemCap)
+        throw new ListingError(
+          `the listing does not end: ${offset} items over ${pages} pages${count === undefined ? "" : ` while the server counts ${count} groups`}`,
+        );
+    }
+    if (count === undefined || seen.size >= count) return [...seen.values()];
+  }
+  throw new ListingError(
+    `listed ${seen.size} groups but the server counts ${count} (${passes} passes); no plan is made from a partial listing`,
+  );
+}
