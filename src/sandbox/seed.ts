@@ -34,7 +34,7 @@ export function seedState(): SandboxState {
   return {
     version: 1,
     self: SELF,
-    engine: "noweb",
+    engine: "wawp",
     counter: 100,
     inviteV4: false,
     privacyRestricted: [c("14155550199")],
