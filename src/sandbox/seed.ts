@@ -31,7 +31,8 @@ function g(partial: Partial<SbGroup> & Pick<SbGroup, "id" | "subject" | "partici
 }
 
 export function seedState(): SandboxState {
-  return {
+  // a fresh copy every time: the participants below are shared objects, and sandboxes mutate state
+  return structuredClone<SandboxState>({
     version: 1,
     self: SELF,
     engine: "wawp",
@@ -174,5 +175,5 @@ export function seedState(): SandboxState {
         ],
       }),
     ],
-  };
+  });
 }
