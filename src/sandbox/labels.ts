@@ -113,6 +113,13 @@ export function labelRoute(
     return persona.done("labels");
   }
   if (b && b !== "chats" && !c && m === "PUT") return { status: 200, body: book.save(b, name(), color()) };
+  // No real server has PUT /labels/{id}/chats/{chatId}; the documented persona keeps it only until the
+  // client sends PUT /labels/chats/{chatId} (src/wawp is another change), then this goes.
+  if (persona.engine === "wawp" && b && b !== "chats" && c === "chats" && d && m === "PUT") {
+    book.get(b);
+    book.setChat(d, [...book.ofChat(d).map((l) => l.id), b]);
+    return { status: 200, body: { success: true } };
+  }
   return nestError(
     404,
     `Cannot ${m} /labels${parts

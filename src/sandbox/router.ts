@@ -143,10 +143,11 @@ export class Router {
 
   private setText(g: SbGroup, field: "subject" | "description", body: Body): Reply {
     const value = body[field];
+    // GOWS checks before anything else (WAHA gows/groups.validation.ts)
+    if (this.persona.rejectsEmptyText && (typeof value !== "string" || !value.trim()))
+      return nestError(400, `GOWS does not support empty group ${field}.`);
     if (typeof value !== "string" || (field === "subject" && !value.trim()))
       refuse(400, `${field} is required`, "bad-request");
-    if (this.persona.rejectsEmptyText && !(value as string).trim())
-      return nestError(400, `GOWS does not support empty group ${field}.`);
     if (field === "subject") this.model.setSubject(g, value as string);
     else this.model.setDescription(g, value as string);
     return this.persona.done(field);
