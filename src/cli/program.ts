@@ -112,7 +112,16 @@ export function buildProgram(
     .option("--faults <spec>", "inject faults, e.g. error=0.1,lost=0.05,429=0.1,latency=10-50,seed=7")
     .option("--instance <id>", "the instance ID it accepts", "sandbox")
     .option("--token <token>", "the access token it accepts", "sandbox")
-    .option("--engine <engine>", "answer in the shape of noweb, webjs or gows")
+    .option(
+      "--engine <engine>",
+      "answer as wawp (documented, default), webjs, noweb, noweb-lid, gows or zapo",
+    )
+    .option(
+      "--backend <backend>",
+      "wawp (/v2, query credentials) or waha (also /api/{session}, X-Api-Key)",
+      "wawp",
+    )
+    .option("--session <name>", "the WAHA session it serves (with --backend waha)", "default")
     .action(async (o) => (await import("./commands/sandbox.js")).serveCommand(o, ctx()));
   sandbox
     .command("drift")

@@ -31,10 +31,11 @@ function g(partial: Partial<SbGroup> & Pick<SbGroup, "id" | "subject" | "partici
 }
 
 export function seedState(): SandboxState {
-  return {
+  // a fresh copy every time: the participants below are shared objects, and sandboxes mutate state
+  return structuredClone<SandboxState>({
     version: 1,
     self: SELF,
-    engine: "noweb",
+    engine: "wawp",
     counter: 100,
     inviteV4: false,
     privacyRestricted: [c("14155550199")],
@@ -174,5 +175,5 @@ export function seedState(): SandboxState {
         ],
       }),
     ],
-  };
+  });
 }

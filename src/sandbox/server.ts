@@ -1,19 +1,44 @@
-// `wagroups sandbox serve`: the simulator over HTTP, on 127.0.0.1 only.
+// `wagroups sandbox serve`: the simulator over HTTP, on 127.0.0.1 only. Wawp's `/v2/…` paths always
+// (credentials in the query); with the WAHA backend also WAHA's `/api/…` paths (key in X-Api-Key).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Sandbox } from "./sandbox.js";
+import type { Outcome, Sandbox } from "./sandbox.js";
 
 export interface ServeOptions {
   port?: number;
+  /** "waha": also serve WAHA's `/api/{session}/…` paths, and hand out WAHA's base URL (the origin) */
+  backend?: "wawp" | "waha";
   /** called after a request that changed the state */
   onChange?: () => void;
 }
 
 export interface RunningServer {
   server: Server;
+  /** WAWP_BASE_URL (ending /v2), or WAHA_URL (the origin) with the WAHA backend */
   baseUrl: string;
   close(): Promise<void>;
 }
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+type Reply =
+  | { kind: "drop"; delayMs: number }
+  | {
+      kind: "response";
+      status: number;
+      headers: Record<string, string>;
+      body: unknown;
+      delayMs: number;
+      file?: { data: string; mimetype: string };
+    };
+
+const plain = (status: number, body: unknown): Reply => ({
+  kind: "response",
+  status,
+  headers: {},
+  body,
+  delayMs: 0,
+});
 
 export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): Promise<RunningServer> {
   const server = createServer((req, res) => {
@@ -29,9 +54,14 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
             res.end(Buffer.from(r.file.data, "base64"));
             return;
           }
-          const text = typeof r.body === "string" ? JSON.stringify(r.body) : JSON.stringify(r.body ?? null);
+          // an engine whose handler returns nothing answers with no body at all (NestJS does)
+          if (r.body === undefined) {
+            res.writeHead(r.status, r.headers);
+            res.end();
+            return;
+          }
           res.writeHead(r.status, { "content-type": "application/json", ...r.headers });
-          res.end(text);
+          res.end(JSON.stringify(r.body));
         }, r.delayMs);
       },
       () => {
@@ -39,25 +69,6 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
         res.end(JSON.stringify({ statusCode: 500, message: "sandbox internal error" }));
       },
     );
-  });
-
-  type Reply =
-    | { kind: "drop"; delayMs: number }
-    | {
-        kind: "response";
-        status: number;
-        headers: Record<string, string>;
-        body: unknown;
-        delayMs: number;
-        file?: { data: string; mimetype: string };
-      };
-
-  const plain = (status: number, body: unknown): Reply => ({
-    kind: "response",
-    status,
-    headers: {},
-    body,
-    delayMs: 0,
   });
 
   async function handle(req: IncomingMessage): Promise<Reply> {
@@ -74,35 +85,37 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
       }
     }
     const query = Object.fromEntries(url.searchParams.entries());
-    if (url.pathname.startsWith("/files/")) {
-      const out = sandbox.handle({ method: "GET", path: url.pathname });
-      if (out.kind === "drop" || out.res.status !== 200) return plain(404, "not found");
-      const f = out.res.body as { __file: string; mimetype: string };
-      return {
-        kind: "response",
-        status: 200,
-        headers: {},
-        body: null,
-        delayMs: 0,
-        file: { data: f.__file, mimetype: f.mimetype },
-      };
+    const method = (req.method ?? "GET").toUpperCase() as Method;
+    const withBody = body !== undefined ? { body } : {};
+    if (url.pathname.startsWith("/files/")) return file(url.pathname);
+    if (url.pathname.startsWith("/__sandbox/")) return control(url.pathname, query, req);
+    if (opts.backend === "waha" && (url.pathname === "/api" || url.pathname.startsWith("/api/"))) {
+      const apiKey = req.headers["x-api-key"];
+      return finish(
+        sandbox.handleWaha({
+          method,
+          path: url.pathname,
+          query,
+          ...withBody,
+          ...(typeof apiKey === "string" ? { apiKey } : {}),
+        }),
+      );
     }
-    if (url.pathname.startsWith("/__sandbox/")) return control(url.pathname, query, req.method ?? "GET");
     if (!url.pathname.startsWith("/v2/") && url.pathname !== "/v2")
-      return plain(404, { statusCode: 404, message: "not found; the API is under /v2" });
-    const method = (req.method ?? "GET").toUpperCase() as "GET" | "POST" | "PUT" | "DELETE";
+      return plain(404, {
+        statusCode: 404,
+        message: `not found; the API is under /v2${opts.backend === "waha" ? " and /api" : ""}`,
+      });
     // credentials may ride in the body as well as the query
     if (body && typeof body === "object" && !Array.isArray(body)) {
       const b = body as Record<string, unknown>;
       if (typeof b.instance_id === "string" && !query.instance_id) query.instance_id = b.instance_id;
       if (typeof b.access_token === "string" && !query.access_token) query.access_token = b.access_token;
     }
-    const out = sandbox.handle({
-      method,
-      path: url.pathname.slice(3) || "/",
-      query,
-      ...(body !== undefined ? { body } : {}),
-    });
+    return finish(sandbox.handle({ method, path: url.pathname.slice(3) || "/", query, ...withBody }));
+  }
+
+  function finish(out: Outcome): Reply {
     if (sandbox.dirty) {
       sandbox.dirty = false;
       opts.onChange?.();
@@ -117,9 +130,26 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
     };
   }
 
-  /** Test hooks: the state and the request log, behind the same credentials. */
-  function control(path: string, query: Record<string, string>, method: string): Reply {
-    const ok = query.access_token === sandbox.token && query.instance_id === sandbox.instanceId;
+  function file(path: string): Reply {
+    const out = sandbox.handle({ method: "GET", path });
+    if (out.kind === "drop" || out.res.status !== 200) return plain(404, "not found");
+    const f = out.res.body as { __file: string; mimetype: string };
+    return {
+      kind: "response",
+      status: 200,
+      headers: {},
+      body: null,
+      delayMs: 0,
+      file: { data: f.__file, mimetype: f.mimetype },
+    };
+  }
+
+  /** Test hooks: the state and the request log, behind the same credentials (or the WAHA key). */
+  function control(path: string, query: Record<string, string>, req: IncomingMessage): Reply {
+    const method = req.method ?? "GET";
+    const ok =
+      (query.access_token === sandbox.token && query.instance_id === sandbox.instanceId) ||
+      (opts.backend === "waha" && req.headers["x-api-key"] === sandbox.apiKey);
     if (!ok) return plain(401, { statusCode: 401, message: "Unauthorized" });
     if (path === "/__sandbox/state" && method === "GET") return plain(200, sandbox.state);
     if (path === "/__sandbox/log" && method === "GET") return plain(200, sandbox.log);
@@ -140,7 +170,7 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
   sandbox.fileBase = origin;
   return {
     server,
-    baseUrl: `${origin}/v2`,
+    baseUrl: opts.backend === "waha" ? origin : `${origin}/v2`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,14 @@
+import { UsageError } from "../errors.js";
 import type { Role } from "../live/types.js";
 
-export type Engine = "noweb" | "webjs" | "gows";
+/**
+ * Which server the sandbox plays. "wawp" answers as Wawp's v2 reference documents (the default, and
+ * what the sandbox always did); the others answer with the raw shapes and quirks of WAHA's engines.
+ */
+export const ENGINES = ["wawp", "webjs", "noweb", "noweb-lid", "gows", "zapo"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const isEngine = (v: unknown): v is Engine => (ENGINES as readonly unknown[]).includes(v);
 
 export interface SbParticipant {
   /** `<digits>@c.us` */
@@ -29,6 +37,8 @@ export interface SbGroup {
   picture?: string;
   inviteCode: string;
   labels: string[];
+  /** Unix ms of the last message or change: WEBJS lists chats by it */
+  activity?: number;
 }
 
 export interface SbMessage {
@@ -55,4 +65,16 @@ export interface SandboxState {
   labels: { id: string; name: string; color: number }[];
   files: Record<string, { mimetype: string; data: string }>;
   counter: number;
+}
+
+/** An engine named by a flag or a variable; anything else is a one-line error naming where. */
+export function parseEngine(value: string, where: string): Engine {
+  if (isEngine(value)) return value;
+  throw new UsageError(`${where} must be one of ${ENGINES.join(", ")} (got "${value}")`);
+}
+
+/** The in-process sandbox's engine from `WAGROUPS_SANDBOX_ENGINE`; unset or empty: the state's own. */
+export function sandboxEngine(env: Record<string, string | undefined>): Engine | undefined {
+  const v = env.WAGROUPS_SANDBOX_ENGINE?.trim();
+  return v ? parseEngine(v, "WAGROUPS_SANDBOX_ENGINE") : undefined;
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { seedState } from "./seed.js";
-import type { SandboxState } from "./state.js";
+import { ENGINES, isEngine, type SandboxState } from "./state.js";
 
 export const DEFAULT_STATE_FILE = path.join(".wagroups", "sandbox.json");
 
@@ -24,6 +24,10 @@ export function loadState(file: string): SandboxState {
   }
   if (state?.version !== 1 || !Array.isArray(state.groups))
     throw new ConfigError(`${file}: not a sandbox state file; run \`wagroups sandbox reset\``);
+  if (!isEngine(state.engine))
+    throw new ConfigError(
+      `${file}: engine ${JSON.stringify(state.engine)} is not one of ${ENGINES.join(", ")}; run \`wagroups sandbox reset\``,
+    );
   return state;
 }
 

@@ -79,7 +79,7 @@ export function sbState(groups: SbGroup[], over: Partial<SandboxState> = {}): Sa
   return {
     version: 1,
     self: SELF,
-    engine: "noweb",
+    engine: "wawp",
     groups,
     privacyRestricted: [],
     notOnWhatsApp: [],

@@ -6,7 +6,7 @@ import { parseFaults } from "../../sandbox/faults.js";
 import { Sandbox } from "../../sandbox/sandbox.js";
 import { seedState } from "../../sandbox/seed.js";
 import { serveSandbox } from "../../sandbox/server.js";
-import type { Engine } from "../../sandbox/state.js";
+import { parseEngine } from "../../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../../sandbox/store.js";
 import type { Output } from "../output.js";
 
@@ -17,6 +17,8 @@ export interface ServeOptions {
   instance: string;
   token: string;
   engine?: string;
+  backend?: string;
+  session?: string;
 }
 
 /** Serve until SIGINT/SIGTERM; the first stdout line is the base URL. */
@@ -25,16 +27,17 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0 to 65535 (got "${opts.port}")`);
   const state = opts.state ? loadState(opts.state) : seedState();
-  if (opts.engine) {
-    if (!["noweb", "webjs", "gows"].includes(opts.engine))
-      throw new UsageError(`--engine must be noweb, webjs or gows (got "${opts.engine}")`);
-    state.engine = opts.engine as Engine;
-  }
+  const backend = opts.backend ?? "wawp";
+  if (backend !== "wawp" && backend !== "waha")
+    throw new UsageError(`--backend must be wawp or waha (got "${backend}")`);
+  // the engine is saved with --state, so a server restarted on the same file plays the same engine
+  if (opts.engine) state.engine = parseEngine(opts.engine, "--engine");
   addSecret(opts.token);
   const sandbox = new Sandbox(state, {
     instanceId: opts.instance,
     token: opts.token,
     faults: parseFaults(opts.faults),
+    ...(opts.session ? { session: opts.session } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const persist = () => {
@@ -42,6 +45,7 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
   };
   const running = await serveSandbox(sandbox, {
     port,
+    backend,
     onChange: () => {
       // batch writes: a busy apply changes the state many times a second
       timer ??= setTimeout(() => {
@@ -52,7 +56,9 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
   });
   io.out(`${running.baseUrl}\n`);
   io.err(
-    `wagroups sandbox: serving the Wawp API at ${running.baseUrl} (instance "${opts.instance}"); Ctrl-C stops\n`,
+    backend === "waha"
+      ? `wagroups sandbox: serving the WAHA API at ${running.baseUrl} (session "${sandbox.session}", X-Api-Key: the --token; engine ${sandbox.engine}); Ctrl-C stops\n`
+      : `wagroups sandbox: serving the Wawp API at ${running.baseUrl} (instance "${opts.instance}", engine ${sandbox.engine}); Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
