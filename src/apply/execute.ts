@@ -9,9 +9,10 @@ import { ApiError } from "../errors.js";
 import { sentText } from "../live/recognise.js";
 import type { AddOutcome, LiveReader, Mutator } from "../live/types.js";
 import { subjectParser } from "../manifest/subject.js";
+import { SETTING_KEYS, type SettingKey, type Settings } from "../manifest/types.js";
 import { assertNever, type Change, type GroupPlan, type Plan, type PlanContext } from "../plan/change.js";
 import { mapLimit } from "../pool.js";
-import { optional } from "../wawp/errors.js";
+import { isUnsupported, optional } from "../wawp/errors.js";
 import { interpretAdds } from "./adds.js";
 import { type InviteContext, invite, sendOnce } from "./invites.js";
 import { CreateBudget, TokenBucket } from "./throttle.js";
@@ -115,7 +116,7 @@ async function applyGroup(
         undone = true;
       } else r.invited.push(jid);
     }
-    for (const jid of v.askAgain) await handleAdds(await m.addParticipants(inviteCtx.group.id, [jid]), true);
+    if (v.askAgain.length) await handleAdds(await m.addParticipants(inviteCtx.group.id, v.askAgain), true);
     for (const f of v.failed) {
       refused.add(f.jid);
       r.notes.push(f.note);
@@ -124,8 +125,12 @@ async function applyGroup(
     r.notes.push(...v.unsure);
   };
 
+  /** settings the new group already has as declared (read after the create): not set again */
+  const alreadySet = new Set<string>();
+  const changes = [...g.changes];
   try {
-    for (const c of g.changes) {
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
       const id = inviteCtx.group.id;
       switch (c.kind) {
         case "create": {
@@ -136,10 +141,25 @@ async function applyGroup(
               at,
             );
           }
-          const created = await create(c, g.serial, ctx, ports.reader, m);
+          const created = await create(c, g.serial, ctx, ports.reader, m, clock);
           inviteCtx.group.id = created.id;
           r.groupId = created.id;
-          await handleAdds(created.outcomes);
+          const start = await startedAs(ports.reader, created.id, c);
+          // settings: how this engine started the group decides which writes are needed
+          for (const [key, value] of Object.entries(start.settings))
+            if (value === c.settings[key as SettingKey]) alreadySet.add(key);
+          const planned = new Set(changes.flatMap((x) => (x.kind === "setSetting" ? [x.setting] : [])));
+          const extra: Change[] = SETTING_KEYS.filter(
+            (k) => !planned.has(k) && start.settings[k] !== undefined && start.settings[k] !== c.settings[k],
+          ).map((k) => ({ kind: "setSetting", setting: k, from: start.settings[k], to: c.settings[k] }));
+          const at = changes.findIndex((x) => x.kind === "addParticipants" || x.kind === "promote");
+          changes.splice(at < 0 ? changes.length : at, 0, ...extra);
+          // whoever the reply called added but the group does not hold is asked again, explicitly
+          await handleAdds(
+            created.outcomes.map((o) =>
+              o.code === 200 && start.present && !start.present.has(o.jid) ? { ...o, code: 0 } : o,
+            ),
+          );
           break;
         }
         case "setSubject":
@@ -153,21 +173,24 @@ async function applyGroup(
           await m.setPicture(id, iconFile(c, ports.readFile));
           break;
         case "setSetting":
-          await m.setSetting(id, c.setting, c.to);
+          if (!alreadySet.has(c.setting))
+            await unsupported(r, `${c.setting} cannot be set on this server`, () =>
+              m.setSetting(id, c.setting, c.to),
+            );
           break;
         case "addParticipants":
           await handleAdds(await m.addParticipants(id, c.participants));
           break;
         case "promote": {
           const who = c.participants.filter((j) => !refused.has(j));
-          if (who.length) await m.promote(id, who);
+          if (who.length) undone = refusedBy(r, "promoted", await m.promote(id, who)) || undone;
           break;
         }
         case "demote":
-          await m.demote(id, c.participants);
+          undone = refusedBy(r, "demoted", await m.demote(id, c.participants)) || undone;
           break;
         case "removeParticipants":
-          await m.removeParticipants(id, c.participants);
+          undone = refusedBy(r, "removed", await m.removeParticipants(id, c.participants)) || undone;
           break;
         case "sendInvites":
           for (const jid of c.participants) {
@@ -196,7 +219,11 @@ async function applyGroup(
           await tolerate([403, 404], () => m.leave(id));
           break;
         case "delete":
-          await tolerate([403, 404], () => m.deleteGroup(id));
+          await unsupported(
+            r,
+            "retirement complete: this engine cannot delete groups, and the instance has left",
+            () => tolerate([403, 404], () => m.deleteGroup(id)),
+          );
           break;
         default:
           assertNever(c);
@@ -212,6 +239,43 @@ async function applyGroup(
   }
   if (undone) r.status = "failed";
   return r;
+}
+
+/** A route this server does not have ends that step with a note, not a failure. */
+async function unsupported(r: GroupResult, note: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!isUnsupported(e)) throw e;
+    r.notes.push(note);
+  }
+}
+
+/** People the engine refused in a remove, promote or demote, reported; true when anyone was. */
+function refusedBy(r: GroupResult, verb: string, outcomes: readonly AddOutcome[]): boolean {
+  const refused = outcomes.filter((o) => o.code !== 200);
+  for (const o of refused)
+    r.notes.push(`${o.jid} was not ${verb} (code ${o.code}${o.message ? `: ${o.message}` : ""})`);
+  return refused.length > 0;
+}
+
+/** How a new group started: its settings and who is in it, from one read each (what can be read). */
+async function startedAs(
+  reader: LiveReader,
+  id: string,
+  c: Extract<Change, { kind: "create" }>,
+): Promise<{ settings: Partial<Settings>; present?: Set<string> }> {
+  const settings: Partial<Settings> = {};
+  for (const key of SETTING_KEYS) {
+    try {
+      (settings as Record<string, unknown>)[key] = await reader.getSetting(id, key);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e; // unreadable here: the planned change stands
+    }
+  }
+  if (!c.participants.length) return { settings };
+  const read = await optional(reader.readParticipants(id), () => undefined);
+  return { settings, ...(read ? { present: new Set(read.participants.map((p) => p.jid)) } : {}) };
 }
 
 function deferred(r: GroupResult, retryAt: number, note: string): GroupResult {
@@ -230,7 +294,10 @@ async function tolerate(statuses: number[], fn: () => Promise<unknown>): Promise
 }
 
 /**
- * Create, never twice: after a lost reply the group is looked up by its serial before trying again.
+ * Create, never twice. Right before it, the listing is read once more: a group that carries the serial
+ * by now (another run, a listing that lagged) is not created again. After a lost reply the group is
+ * looked for by its serial; if it is not there yet, the group is deferred to the next run rather than
+ * created a second time in this one.
  */
 async function create(
   c: Extract<Change, { kind: "create" }>,
@@ -238,26 +305,33 @@ async function create(
   ctx: PlanContext,
   reader: LiveReader,
   m: Mutator,
+  clock: Clock,
 ): Promise<{ id: string; outcomes: AddOutcome[] }> {
   const parse = subjectParser(ctx.subjectFormat, ctx.serialPattern);
   const find = async () => (await reader.listGroups()).find((g) => parse(g.subject) === serial);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await m.createGroup(c.subject, c.participants);
-    } catch (e) {
-      if (!(e instanceof ApiError) || !e.uncertain) throw e;
-      const found = await find();
-      if (found) {
-        const present = new Set(
-          (found.participants ?? (await reader.getParticipants(found.id))).map((p) => p.jid),
-        );
-        return {
-          id: found.id,
-          outcomes: c.participants.map((jid) => ({ jid, code: present.has(jid) ? 200 : 0 })),
-        };
-      }
-      if (attempt >= 2) throw e;
-    }
+  const already = await find();
+  if (already)
+    throw new Deferred(
+      `a group with serial ${serial} appeared since the plan was made (${already.id}); the next run adopts it instead of creating another`,
+      clock.now(),
+    );
+  try {
+    return await m.createGroup(c.subject, c.participants);
+  } catch (e) {
+    if (!(e instanceof ApiError) || !e.uncertain) throw e;
+    const found = await find();
+    if (!found)
+      throw new Deferred(
+        `the create answer was lost and the group is not listed yet; the next run looks for it again before creating (${e.message})`,
+        clock.now() + 60_000,
+      );
+    const present = new Set(
+      (found.participants ?? (await reader.getParticipants(found.id))).map((p) => p.jid),
+    );
+    return {
+      id: found.id,
+      outcomes: c.participants.map((jid) => ({ jid, code: present.has(jid) ? 200 : 0 })),
+    };
   }
 }
 

@@ -26,7 +26,9 @@ export async function invite(ctx: InviteContext, jid: string, engineSent = false
   const cooldown = ctx.invites.cooldownDays * 86_400;
   const recentlySent = async () => {
     // an engine that cannot show chats: nothing to recognise, so the first send goes
-    const msgs = (await optional(ctx.reader.recentMessages(jid, 20), () => undefined)) ?? [];
+    const since = ctx.now() - cooldown;
+    const query = { limit: 50, sinceUnix: since, fromMe: true };
+    const msgs = (await optional(ctx.reader.recentMessages(jid, query), () => undefined)) ?? [];
     const at = lastInvite(msgs, ctx.group, ctx.code);
     return at !== undefined && ctx.now() - at < cooldown;
   };

@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
 import { parseFaults } from "../sandbox/faults.js";
 import { Sandbox } from "../sandbox/sandbox.js";
+import { sandboxEngine } from "../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../sandbox/store.js";
 import { inProcessTransport } from "../sandbox/transport.js";
 import { type ClientOptions, WawpClient } from "../wawp/client.js";
@@ -36,7 +37,11 @@ export function connect(opts: ConnectOptions = {}): Connection {
   const backend = chooseBackend(env, { ...(opts.sandbox ? { sandbox: true } : {}) });
   if (backend.kind === "sandbox") {
     const file = stateFile(env);
-    const sandbox = new Sandbox(loadState(file), { faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS) });
+    const engine = sandboxEngine(env);
+    const sandbox = new Sandbox(loadState(file), {
+      faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS),
+      ...(engine ? { engine } : {}),
+    });
     opts.notice?.(
       `wagroups: SANDBOX: ${backend.why === "asked" ? "using the built-in sandbox as asked" : "no backend configured (WAWP_* or WAHA_*): using the built-in sandbox"}, not WhatsApp (${file})`,
     );

@@ -3,21 +3,31 @@
 // farewell when retiring, and one chat read per listed person who is absent). The listing's objects are
 // never written to: each group read further is a new object.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { pictureHash } from "../image/index.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 import { SETTING_KEYS } from "../manifest/types.js";
 import type { Scope } from "../plan/scope.js";
 import { mapLimit } from "../pool.js";
-import { optional } from "../wawp/errors.js";
+import { isUnsupported, optional } from "../wawp/errors.js";
 import { lastInvite, needsInviteCode, sentText } from "./recognise.js";
 import type { ChatMessage, Live, LiveGroup, LiveParticipant, LiveReader } from "./types.js";
 
 type Note = (code: string, serial: string | undefined, message: string) => void;
+
+export interface ReadOptions {
+  /** Unix seconds: how far back a chat is read for invites (the whole cooldown) */
+  now: number;
+  /** icon file -> its bytes, to hash the pictures the manifests declare (default: from disk) */
+  readIcon?: (absPath: string) => Uint8Array;
+}
 
 export async function readLive(
   reader: LiveReader,
   listing: readonly LiveGroup[],
   scope: Scope,
   config: Config,
+  opts: ReadOptions,
 ): Promise<Live> {
   const notes: NonNullable<Live["notes"]> = [];
   const note: Note = (code, serial, message) => {
@@ -36,25 +46,68 @@ export async function readLive(
     );
     if (labels) labelIds = Object.fromEntries(labels.map((l) => [l.name, l.id]));
   }
-  const read = await mapLimit(work, config.limits.concurrency, ({ d, g }) =>
-    readGroup(reader, d, g, config, note),
-  );
+  const pictures = new PictureHasher(note);
+  const ctx: GroupRead = { reader, config, note, now: opts.now, pictures };
+  const read = await mapLimit(work, config.limits.concurrency, ({ d, g }) => readGroup(ctx, d, g));
   const byId = new Map(read.map((g) => [g.id, g]));
+  // the manifests' icons, hashed the same way, so the planner compares how pictures look
+  const iconHashes: Record<string, string> = {};
+  for (const d of scope.groups)
+    if (d.icon && !d.retired && !(d.icon.sha256 in iconHashes)) {
+      const hash = pictures.ofFile(d.icon.absPath, d.icon.path, opts.readIcon);
+      if (hash) iconHashes[d.icon.sha256] = hash;
+    }
   return {
     groups: listing.map((g) => byId.get(g.id) ?? g),
     ...(labelIds ? { labelIds } : {}),
+    ...(Object.keys(iconHashes).length ? { iconHashes } : {}),
     notes,
   };
 }
 
+interface GroupRead {
+  reader: LiveReader;
+  config: Config;
+  note: Note;
+  now: number;
+  pictures: PictureHasher;
+}
+
+/** Perceptual hashes, each distinct picture hashed once a run (many groups share one icon). */
+class PictureHasher {
+  private readonly byBytes = new Map<string, string | undefined>();
+  constructor(private readonly note: Note) {}
+
+  of(bytes: Uint8Array, where: string): string | undefined {
+    const key = createHash("sha256").update(bytes).digest("hex");
+    if (!this.byBytes.has(key)) {
+      try {
+        this.byBytes.set(key, pictureHash(bytes, where));
+      } catch (e) {
+        this.byBytes.set(key, undefined);
+        this.note("picture-unreadable", undefined, (e as Error).message);
+      }
+    }
+    return this.byBytes.get(key);
+  }
+
+  ofFile(
+    absPath: string,
+    shown: string,
+    readIcon: (f: string) => Uint8Array = (f) => readFileSync(f),
+  ): string | undefined {
+    try {
+      return this.of(readIcon(absPath), shown);
+    } catch (e) {
+      this.note("picture-unreadable", undefined, `icon ${shown}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+}
+
 /** One group in scope: a copy of its listing entry with what the plan needs read in. */
-async function readGroup(
-  reader: LiveReader,
-  d: DesiredGroup,
-  listed: LiveGroup,
-  config: Config,
-  note: Note,
-): Promise<LiveGroup> {
+async function readGroup(ctx: GroupRead, d: DesiredGroup, listed: LiveGroup): Promise<LiveGroup> {
+  const { reader, config, note } = ctx;
   const g: LiveGroup = { ...listed, settings: { ...listed.settings } };
   const chatsUnreadable = (why: string) =>
     note(
@@ -64,44 +117,56 @@ async function readGroup(
     );
   if (d.retired) {
     if (d.farewell) {
-      const msgs = await optional(reader.recentMessages(g.id, 50), chatsUnreadable);
+      const msgs = await optional(reader.recentMessages(g.id, { limit: 50, fromMe: true }), chatsUnreadable);
       g.farewellSent = sentText(msgs ?? [], d.farewell);
     }
     return g;
   }
-  g.participants = await participantsOf(reader, listed);
+  const read = await participantsOf(reader, listed);
+  g.participants = read.participants;
+  const invalid = [...new Set([...(listed.invalidParticipants ?? []), ...read.invalidParticipants])];
+  if (invalid.length) g.invalidParticipants = invalid;
   for (const key of SETTING_KEYS) {
     if (g.settings[key] !== undefined) continue;
     try {
       (g.settings as Record<string, unknown>)[key] = await reader.getSetting(g.id, key);
     } catch (e) {
-      // 422: this engine cannot read the setting; the planner warns it was not compared
-      if ((e as { status?: number }).status !== 422) throw e;
+      // an engine or an older server without the route: the planner warns the setting was not compared
+      if (!isUnsupported(e) && (e as { status?: number }).status !== 422) throw e;
     }
   }
   if (d.icon) {
     const { url } = await reader.getPicture(g.id);
     g.picture = { url };
-    if (url)
-      g.picture.sha256 = createHash("sha256")
-        .update(await reader.download(url))
-        .digest("hex");
+    if (url) {
+      const bytes = await reader.download(url);
+      g.picture.sha256 = createHash("sha256").update(bytes).digest("hex");
+      const hash = ctx.pictures.of(bytes, `the picture of ${d.serial}`);
+      if (hash) g.picture.hash = hash;
+    }
   }
   if (d.labels.length) g.labels = (await reader.chatLabels(g.id)).map((l) => l.name);
   if (config.invites.fallback) {
-    const invitesSent = await invitesOf(reader, d, g, g.participants, chatsUnreadable);
+    const since = ctx.now - config.invites.cooldownDays * 86_400;
+    const invitesSent = await invitesOf(reader, d, g, g.participants, since, chatsUnreadable);
     if (invitesSent) g.invitesSent = invitesSent;
   }
   return g;
 }
 
-async function participantsOf(reader: LiveReader, g: LiveGroup): Promise<LiveParticipant[]> {
-  if (!g.participants) return reader.getParticipants(g.id);
-  if (!g.participants.some((p) => p.jid.endsWith("@lid"))) return g.participants;
-  // some engines name privacy IDs' numbers only in the participants read: one read, when it can help
-  const detailed = await optional(reader.getParticipants(g.id), () => undefined);
+async function participantsOf(
+  reader: LiveReader,
+  g: LiveGroup,
+): Promise<{ participants: LiveParticipant[]; invalidParticipants: string[] }> {
+  if (!g.participants) return reader.readParticipants(g.id);
+  if (!g.participants.some((p) => p.jid.endsWith("@lid")))
+    return { participants: g.participants, invalidParticipants: [] };
+  // privacy IDs: the participants read (and its lid look-ups) may name the numbers; one read, when it can help
+  const detailed = await optional(reader.readParticipants(g.id), () => undefined);
   const resolved = (ps: readonly LiveParticipant[]) => ps.filter((p) => !p.jid.endsWith("@lid")).length;
-  return detailed && resolved(detailed) > resolved(g.participants) ? detailed : g.participants;
+  return detailed && resolved(detailed.participants) > resolved(g.participants)
+    ? detailed
+    : { participants: g.participants, invalidParticipants: [] };
 }
 
 /** person -> our newest invite to them for this group; one chat read per listed person who is absent. */
@@ -110,6 +175,7 @@ async function invitesOf(
   d: DesiredGroup,
   g: LiveGroup,
   participants: readonly LiveParticipant[],
+  since: number,
   chatsUnreadable: (why: string) => void,
 ): Promise<Record<string, number> | undefined> {
   const present = new Set(participants.map((p) => p.jid));
@@ -117,7 +183,9 @@ async function invitesOf(
   if (!absent.length) return undefined;
   const chats = new Map<string, ChatMessage[]>();
   await mapLimit(absent, 2, async (jid) => {
-    chats.set(jid, (await optional(reader.recentMessages(jid, 20), chatsUnreadable)) ?? []);
+    // our own messages over the whole cooldown, however chatty the contact (paged by the client)
+    const query = { limit: 50, sinceUnix: since, fromMe: true };
+    chats.set(jid, (await optional(reader.recentMessages(jid, query), chatsUnreadable)) ?? []);
   });
   // the group's invite code is read only when a link we sent does not name the group by subject
   const unnamed = [...chats.values()].some((msgs) => needsInviteCode(msgs, g));

@@ -29,7 +29,13 @@ export interface LiveGroup {
   invalidParticipants?: string[];
   size?: number;
   /** filled by the reader only when a manifest declares an icon */
-  picture?: { url: string | null; sha256?: string };
+  picture?: {
+    url: string | null;
+    /** of the bytes the engine serves (they never equal the uploaded file: engines re-encode) */
+    sha256?: string;
+    /** perceptual hash (src/image): how the picture looks, unchanged by re-encoding */
+    hash?: string;
+  };
   /** labels on the group chat, filled only when a manifest declares labels */
   labels?: string[];
   /** person jid -> Unix seconds of the newest invite we sent them for this group */
@@ -40,6 +46,8 @@ export interface LiveGroup {
 
 export interface Live {
   groups: LiveGroup[];
+  /** icon file sha256 -> its perceptual hash, for the icons the manifests in scope declare */
+  iconHashes?: Record<string, string>;
   /** label name -> id, when labels were read */
   labelIds?: Record<string, string>;
   /** what the reader could not read (an engine without the endpoint), for the plan's warnings */
@@ -83,7 +91,7 @@ export interface LiveReader {
   listGroups(): Promise<LiveGroup[]>;
   getParticipants(id: string): Promise<LiveParticipant[]>;
   /** the same read, with the IDs that name no person kept apart */
-  readParticipants?(id: string): Promise<{ participants: LiveParticipant[]; invalidParticipants: string[] }>;
+  readParticipants(id: string): Promise<{ participants: LiveParticipant[]; invalidParticipants: string[] }>;
   getSetting<K extends SettingKey>(id: string, key: K): Promise<Settings[K]>;
   getPicture(id: string): Promise<{ url: string | null }>;
   download(url: string): Promise<Uint8Array>;

@@ -3,7 +3,13 @@
 import type { Config, SettingKey, Settings } from "../manifest/types.js";
 
 export type Change =
-  | { kind: "create"; subject: string; participants: string[] }
+  | {
+      kind: "create";
+      subject: string;
+      participants: string[];
+      /** what the manifest declares: engines differ in how a new group starts, so apply reads and corrects it */
+      settings: Settings;
+    }
   | { kind: "setSubject"; from?: string; to: string }
   | { kind: "setDescription"; from?: string; to: string }
   | {

@@ -1,8 +1,10 @@
 // One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
 import path from "node:path";
+import { samePicture as looksSame } from "../image/hash.js";
 import type { LiveGroup } from "../live/types.js";
 import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
+import { isOurs } from "./identity.js";
 import { removalsFirst } from "./safety.js";
 
 /** What WhatsApp gives a new group; a create plans a setting change only where the manifest differs. */
@@ -20,6 +22,25 @@ export interface DiffContext {
   warn(w: Warning): void;
   /** label name -> id, when known */
   labelIds?: Record<string, string>;
+  /** icon file sha256 -> perceptual hash (Live.iconHashes) */
+  iconHashes?: Record<string, string>;
+  /** whether a live subject carries this serial in the configured format */
+  carriesSerial(subject: string, serial: string): boolean;
+}
+
+/**
+ * Engines re-encode what they are given, so a picture is the icon when it looks the same (perceptual
+ * hashes within tolerance); without hashes, only identical bytes count.
+ */
+function samePicture(
+  icon: NonNullable<DesiredGroup["icon"]>,
+  picture: NonNullable<LiveGroup["picture"]>,
+  hashes: Record<string, string> | undefined,
+): boolean {
+  if (picture.url === null) return false;
+  const want = hashes?.[icon.sha256];
+  if (want && picture.hash) return looksSame(want, picture.hash);
+  return picture.sha256 === icon.sha256;
 }
 
 export function diffGroup(d: DesiredGroup, live: LiveGroup | undefined, ctx: DiffContext): GroupPlan {
@@ -29,20 +50,43 @@ export function diffGroup(d: DesiredGroup, live: LiveGroup | undefined, ctx: Dif
     subject: live?.subject ?? d.subject,
     pending: [] as string[],
   };
-  if (d.retired) {
-    if (!live) return { ...base, action: "none", changes: [] };
-    const changes: Change[] = [];
-    if (d.farewell && !live.farewellSent) changes.push({ kind: "farewell", message: d.farewell });
-    changes.push({ kind: "leave" }, { kind: "delete" });
-    return { ...base, groupId: live.id, action: "retire", changes };
-  }
+  if (d.retired) return retireGroup(d, live, ctx, base);
   if (!live) return { ...base, subject: d.subject, action: "create", changes: createChanges(d, ctx) };
   return updateGroup(d, live, ctx, base);
 }
 
+function retireGroup(
+  d: DesiredGroup,
+  live: LiveGroup | undefined,
+  ctx: DiffContext,
+  base: Pick<GroupPlan, "serial" | "file" | "subject" | "pending">,
+): GroupPlan {
+  if (!live) return { ...base, action: "none", changes: [] };
+  const self = ctx.config.self;
+  if (d.id && d.id === live.id && !ctx.carriesSerial(live.subject, d.serial)) {
+    const reason = `pinned group ${live.id} "${live.subject}" does not carry serial ${d.serial}: it is not retired until its subject does (apply the rename first, or remove \`id\`)`;
+    ctx.warn({ code: "retire-unverified", serial: d.serial, message: reason });
+    return { ...base, groupId: live.id, action: "none", changes: [], blocked: reason };
+  }
+  // a group the instance did not create is never deleted: retiring it means farewell and leave
+  const ours = isOurs(live, self);
+  const left =
+    self !== undefined && live.participants !== undefined && !live.participants.some((p) => p.jid === self);
+  const changes: Change[] = [];
+  if (!left) {
+    if (d.farewell && !live.farewellSent) changes.push({ kind: "farewell", message: d.farewell });
+    changes.push({ kind: "leave" });
+  }
+  // still listed after leaving: the delete that failed last time is tried again
+  if (ours) changes.push({ kind: "delete" });
+  return { ...base, groupId: live.id, action: changes.length ? "retire" : "none", changes };
+}
+
 function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
   const people = [...d.admins, ...d.members].map((p) => p.jid);
-  const changes: Change[] = [{ kind: "create", subject: d.subject, participants: people }];
+  const changes: Change[] = [
+    { kind: "create", subject: d.subject, participants: people, settings: { ...d.settings } },
+  ];
   if (d.description) changes.push({ kind: "setDescription", to: d.description });
   if (d.icon) changes.push(setIcon(d, d.icon, null));
   for (const key of SETTING_KEYS)
@@ -109,7 +153,7 @@ function updateGroup(
       to: d.description,
     });
   // a picture that could not be read (live.picture unset) is not compared
-  if (d.icon && live.picture && live.picture.sha256 !== d.icon.sha256)
+  if (d.icon && live.picture && !samePicture(d.icon, live.picture, ctx.iconHashes))
     changes.push(setIcon(d, d.icon, live.picture.sha256 ?? null));
   for (const key of SETTING_KEYS) {
     const have = live.settings[key];

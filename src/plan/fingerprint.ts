@@ -9,7 +9,8 @@ export function fingerprint(g: LiveGroup): string {
     description: g.description ?? null,
     settings: [g.settings.sendMessages, g.settings.editInfo, g.settings.addMembers, g.settings.approveJoins],
     participants: (g.participants ?? []).map((p) => `${p.jid}:${p.role}`).sort(),
-    picture: g.picture?.sha256 ?? g.picture?.url ?? null,
+    // how it looks, not its URL (signed, it changes between reads) nor its bytes (re-encoded)
+    picture: g.picture ? (g.picture.hash ?? g.picture.sha256 ?? g.picture.url !== null) : null,
     labels: [...(g.labels ?? [])].sort(),
   };
   return createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16);

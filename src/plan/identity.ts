@@ -1,6 +1,6 @@
 // Which live group belongs to which manifest: the pinned ID first, then the serial in the subject.
 import type { LiveGroup } from "../live/types.js";
-import { subjectParser } from "../manifest/subject.js";
+import { subjectMatcher } from "../manifest/subject.js";
 import type { Config, DesiredGroup } from "../manifest/types.js";
 
 export interface Identity {
@@ -14,6 +14,10 @@ export interface Identity {
   orphans: { group: LiveGroup; serial: string }[];
   /** carry a declared serial but lost to a pinned group */
   shadowed: { group: LiveGroup; serial: string }[];
+  /** matched by serial only after folding look-alike characters (dashes, spaces): warned about */
+  normalized: { group: LiveGroup; serial: string }[];
+  /** serial -> why its pin is refused: the pinned group's subject carries another declared serial (blocked) */
+  takeovers: Map<string, string>;
 }
 
 export function matchGroups(
@@ -21,28 +25,40 @@ export function matchGroups(
   live: readonly LiveGroup[],
   config: Config,
 ): Identity {
-  const parse = subjectParser(config.subjectFormat, config.serialPattern);
+  const match = subjectMatcher(config.subjectFormat, config.serialPattern);
   const byId = new Map(live.map((g) => [g.id, g]));
   const declared = new Map(desired.map((d) => [d.serial, d]));
   const matched = new Map<string, LiveGroup>();
   const duplicates = new Map<string, LiveGroup[]>();
   const missingPins = new Map<string, string>();
   const taken = new Set<string>();
+  const takeovers = new Map<string, string>();
   for (const d of desired) {
     if (!d.id) continue;
     const g = byId.get(d.id);
-    if (g) {
-      matched.set(d.serial, g);
-      taken.add(g.id);
+    if (!g) continue;
+    // a pin may not take over another manifest's group (a copied or malicious `id`)
+    const claimed = match(g.subject)?.serial;
+    if (claimed && claimed !== d.serial && declared.has(claimed)) {
+      takeovers.set(
+        d.serial,
+        `pinned group ${d.id} is "${g.subject}", which carries serial ${claimed} of another manifest; a pin cannot take over another manifest's group`,
+      );
+      continue;
     }
+    matched.set(d.serial, g);
+    taken.add(g.id);
   }
   const claims = new Map<string, LiveGroup[]>();
   const orphans: Identity["orphans"] = [];
   const shadowed: Identity["shadowed"] = [];
+  const normalized: Identity["normalized"] = [];
   for (const g of live) {
     if (taken.has(g.id)) continue;
-    const serial = parse(g.subject);
-    if (!serial) continue; // not the reconciler's business
+    const m = match(g.subject);
+    if (!m) continue; // not the reconciler's business
+    const serial = m.serial;
+    if (m.normalized && declared.has(serial)) normalized.push({ group: g, serial });
     const d = declared.get(serial);
     if (!d) {
       if (isOurs(g, config.self)) orphans.push({ group: g, serial });
@@ -59,17 +75,17 @@ export function matchGroups(
     else duplicates.set(serial, groups);
   }
   for (const d of desired) {
-    if (d.id && !matched.has(d.serial) && !duplicates.has(d.serial) && !d.retired)
+    if (d.id && !matched.has(d.serial) && !duplicates.has(d.serial) && !takeovers.has(d.serial) && !d.retired)
       missingPins.set(
         d.serial,
         `pinned group ${d.id} is not among the instance's groups (remove \`id\` to create a new one)`,
       );
   }
-  return { matched, duplicates, missingPins, orphans, shadowed };
+  return { matched, duplicates, missingPins, orphans, shadowed, normalized, takeovers };
 }
 
 /** Created by the instance: its owner, or (when the engine does not name an owner) its superadmin. */
-function isOurs(g: LiveGroup, self: string | undefined): boolean {
+export function isOurs(g: LiveGroup, self: string | undefined): boolean {
   if (!self) return false;
   if (g.owner) return g.owner === self;
   return g.participants?.some((p) => p.jid === self && p.role === "superadmin") ?? false;

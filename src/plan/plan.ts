@@ -2,6 +2,7 @@
 // computed once, before the live read; then a diff per group and the fleet-wide checks (orphans, safety,
 // the creation budget).
 import type { Live, LiveGroup } from "../live/types.js";
+import { subjectParser } from "../manifest/subject.js";
 import type { Desired } from "../manifest/types.js";
 import type { GroupPlan, Plan, PlanContext, Warning } from "./change.js";
 import { diffGroup } from "./diff.js";
@@ -31,6 +32,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
   };
   for (const n of live.notes ?? []) warn(n);
   const { identity } = scope;
+  const parse = subjectParser(config.subjectFormat, config.serialPattern);
   const liveById = new Map(live.groups.map((g) => [g.id, g]));
   // identity matched the listing; the groups read for this plan replace their listing entries
   const current = (g: LiveGroup | undefined) => (g ? (liveById.get(g.id) ?? g) : undefined);
@@ -70,12 +72,32 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       blockedBy("pinned-group-missing", pin);
       continue;
     }
+    const takeover = identity.takeovers.get(d.serial);
+    if (takeover) {
+      blockedBy("pin-takeover", takeover);
+      continue;
+    }
     const lg = current(identity.matched.get(d.serial));
+    const folded = identity.normalized.find((x) => x.serial === d.serial);
+    if (folded && lg?.id === folded.group.id)
+      warn({
+        code: "subject-normalized",
+        serial: d.serial,
+        message: `live subject "${folded.group.subject}" carries serial ${d.serial} only with look-alike characters (dashes, spaces); matched, and the plan renames it`,
+      });
+    if (lg?.invalidParticipants?.length)
+      warn({
+        code: "invalid-participant",
+        serial: d.serial,
+        message: `${lg.invalidParticipants.length} participant id(s) that name no person (${lg.invalidParticipants.slice(0, 3).join(", ")}); never added or removed`,
+      });
     const gp = diffGroup(d, lg, {
       config,
+      carriesSerial: (subject, serial) => parse(subject) === serial,
       now: opts.now,
       warn,
       ...(live.labelIds ? { labelIds: live.labelIds } : {}),
+      ...(live.iconHashes ? { iconHashes: live.iconHashes } : {}),
     });
     if (lg && !gp.blocked && gp.action !== "retire") {
       const reasons = groupSafety(gp, lg, config, warn);

@@ -48,7 +48,8 @@ export async function observe(instance: Instance, req: PlanRequest): Promise<Omi
   if (resolved.notice) req.notice?.(resolved.notice);
   const desired: Desired = { ...loaded, config: resolved.config };
   const scope = scopeFleet(desired.groups, groups, desired.config, req);
-  const live = await readLive(instance.reader, groups, scope, desired.config);
+  const now = req.now ?? Math.floor(Date.now() / 1000);
+  const live = await readLive(instance.reader, groups, scope, desired.config, { now });
   return { desired, live, scope };
 }
 
@@ -89,7 +90,7 @@ export function recheckSaved(saved: Plan, now: Omit<Planned, "plan">, nowUnix: n
   for (const g of saved.groups) {
     if (!g.changes.length) continue;
     const lg = current(g.serial);
-    const blocked = identity.duplicates.has(g.serial);
+    const blocked = identity.duplicates.has(g.serial) || identity.takeovers.has(g.serial);
     const stale =
       blocked ||
       (g.action === "create"

@@ -1,6 +1,7 @@
 // The simulator's front door: credentials (Wawp's query pair or WAHA's X-Api-Key), the request log,
 // injected faults and WhatsApp's own write limit. Behind it the router, the WhatsApp model and the
 // engine persona answer as a real server would.
+import { reencodeLikeWhatsApp } from "../image/index.js";
 import type { WawpRequest, WawpResponse } from "../wawp/transport.js";
 import type { Reply } from "./engines/persona.js";
 import { FaultInjector, type FaultSpec, NO_FAULTS } from "./faults.js";
@@ -40,7 +41,11 @@ export type Outcome =
   | { kind: "response"; res: WawpResponse; delayMs: number }
   | { kind: "drop"; delayMs: number };
 
-const keepBytes: ReencodePicture = (file) => file;
+/** What WhatsApp does to an upload (a 640×640 JPEG at quality 50): the live bytes never equal the file. */
+export const likeWhatsApp: ReencodePicture = (file) => ({
+  mimetype: "image/jpeg",
+  data: reencodeLikeWhatsApp(file.data, "sandbox picture"),
+});
 
 export class Sandbox {
   readonly log: LogEntry[] = [];
@@ -69,7 +74,7 @@ export class Sandbox {
     this.faults = new FaultInjector(opts.faults ?? NO_FAULTS);
     this.now = opts.now ?? Date.now;
     this.fileBase = opts.fileBase ?? "sandbox:";
-    const model = new WhatsAppModel(state, this.now, opts.reencodePicture ?? keepBytes);
+    const model = new WhatsAppModel(state, this.now, opts.reencodePicture ?? likeWhatsApp);
     this.router = new Router(model, this.engine, {
       pageCap: () => this.faults.spec.pageCap,
       fileBase: () => this.fileBase,

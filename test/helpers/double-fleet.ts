@@ -115,8 +115,10 @@ export function minimumWrites(s: GroupSpec, w: World): string[] {
   const role = new Map((g?.participants ?? []).map((x) => [x.id.split("@")[0]!, x.admin]));
   const listed = [...s.admins, ...s.members];
   const absent = listed.filter((d) => !role.has(d));
-  // a new group's people ride in the create call
+  // a new group's people ride in the create call; a NOWEB create answer cannot say who was refused, so
+  // the people the new group does not hold are asked once more (that add's answer says 403)
   if (g && absent.length) out.push("add");
+  if (!g && absent.some((d) => w.privacy.has(d))) out.push("add again");
   const unlisted = [...role.keys()].filter((d) => d !== SELF && sw(d) !== g?.owner && !listed.includes(d));
   if (unlisted.length) out.push("remove");
   if (s.admins.some((d) => !w.privacy.has(d) && !role.get(d))) out.push("promote");

@@ -21,9 +21,10 @@ function reader(detailed: LiveParticipant[] | undefined, calls: string[]): LiveR
   };
   return {
     listGroups: no("listGroups") as LiveReader["listGroups"],
-    getParticipants: async () => {
-      calls.push("getParticipants");
-      return detailed ?? [];
+    getParticipants: no("getParticipants") as LiveReader["getParticipants"],
+    readParticipants: async () => {
+      calls.push("readParticipants");
+      return { participants: detailed ?? [], invalidParticipants: [] };
     },
     getSetting: no("getSetting") as LiveReader["getSetting"],
     getPicture: no("getPicture") as LiveReader["getPicture"],
@@ -52,6 +53,7 @@ describe("readLive: reads only what the listing lacks", () => {
       listed,
       scopeFleet(d.groups, listed, d.config),
       d.config,
+      { now: 1 },
     );
     expect(listed).toEqual(before); // the listing is never written to
 
@@ -71,7 +73,7 @@ describe("readLive: reads only what the listing lacks", () => {
       [me, admin, { jid: "777@lid", role: "member", lid: "777@lid" }],
       [me, admin, { jid: n(2), role: "member", lid: "777@lid" }],
     );
-    expect(r.calls).toEqual(["getParticipants"]);
+    expect(r.calls).toEqual(["readParticipants"]);
     expect(r.participants).toEqual([SELF, n(1), n(2)]);
   });
 });

@@ -47,7 +47,12 @@ describe("planner: one change kind at a time, written out in full", () => {
     );
     expect(g.action).toBe("create");
     expect(g.changes).toEqual([
-      { kind: "create", subject: "A-1 | Group A-1", participants: [n(1), n(2)] },
+      {
+        kind: "create",
+        subject: "A-1 | Group A-1",
+        participants: [n(1), n(2)],
+        settings: { sendMessages: "admins", editInfo: "admins", addMembers: "all", approveJoins: false },
+      },
       { kind: "setDescription", to: "Hi. Leave any time." },
       { kind: "setSetting", setting: "sendMessages", from: "all", to: "admins" },
       { kind: "setSetting", setting: "editInfo", from: "all", to: "admins" },

@@ -30,6 +30,13 @@ function gp(p: Partial<GroupPlan> & { serial: string }): GroupPlan {
   };
 }
 
+const SETTINGS = {
+  sendMessages: "all",
+  editInfo: "admins",
+  addMembers: "admins",
+  approveJoins: false,
+} as const;
+
 function planOf(groups: GroupPlan[], over: Partial<Plan> = {}): Plan {
   const context = {
     subjectFormat: "{serial} | {subject}",
@@ -49,7 +56,9 @@ function everyKind(): Plan {
         serial: "NEW-1",
         action: "create",
         subject: "NEW-1 | Launch team",
-        changes: [{ kind: "create", subject: "NEW-1 | Launch team", participants: jids(1, 2, 3) }],
+        changes: [
+          { kind: "create", subject: "NEW-1 | Launch team", participants: jids(1, 2, 3), settings: SETTINGS },
+        ],
       }),
       gp({
         serial: "UPD-2",
@@ -195,6 +204,7 @@ describe("markdown", () => {
               { length: 40 },
               (_, j) => `44791${String(i).padStart(4, "0")}${String(j).padStart(3, "0")}@c.us`,
             ),
+            settings: SETTINGS,
           },
         ],
       }),
@@ -211,7 +221,12 @@ describe("markdown", () => {
       serial: "H-1",
       action: "create",
       changes: [
-        { kind: "create", subject: "H-1 | Huge", participants: Array.from({ length: 20 }, (_, j) => jid(j)) },
+        {
+          kind: "create",
+          subject: "H-1 | Huge",
+          participants: Array.from({ length: 20 }, (_, j) => jid(j)),
+          settings: SETTINGS,
+        },
         { kind: "addParticipants", participants: Array.from({ length: 20 }, (_, j) => jid(100 + j)) },
         { kind: "setDescription", to: "x".repeat(900) },
       ],
@@ -219,7 +234,7 @@ describe("markdown", () => {
     const small = gp({
       serial: "S-1",
       action: "create",
-      changes: [{ kind: "create", subject: "S-1 | s", participants: jids(1) }],
+      changes: [{ kind: "create", subject: "S-1 | s", participants: jids(1), settings: SETTINGS }],
     });
     const md = renderMarkdown(planOf([huge, small]), { limit: 1400 });
     expect(md.length).toBeLessThan(1400);
