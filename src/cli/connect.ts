@@ -1,5 +1,6 @@
 // Where the API is: Wawp, a self-hosted WAHA, or the built-in sandbox (in-process, its state kept in
 // .wagroups/sandbox.json). The choice is the CLI's (src/cli/backend.ts); the client only sees a Transport.
+import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
 import { parseFaults } from "../sandbox/faults.js";
@@ -18,6 +19,8 @@ export interface Connection {
   client: WawpClient;
   /** where requests go, safe to print; exactly "sandbox" for the sandbox */
   label: string;
+  /** names the instance for the apply lock (never a secret) */
+  lockKey: string;
   sandbox?: Sandbox;
   /** persist the sandbox's state (when it changed) and close connections */
   finish(): Promise<void>;
@@ -48,6 +51,7 @@ export function connect(opts: ConnectOptions = {}): Connection {
     return {
       client: new WawpClient(inProcessTransport(sandbox), opts.client),
       label: "sandbox",
+      lockKey: `sandbox ${path.resolve(file)}`,
       sandbox,
       finish: async () => {
         if (sandbox.dirty) saveState(file, sandbox.state);
@@ -79,6 +83,10 @@ export function connect(opts: ConnectOptions = {}): Connection {
   return {
     client: new WawpClient(transport, opts.client),
     label: transport.label,
+    lockKey:
+      backend.kind === "wawp"
+        ? `wawp ${backend.baseUrl ?? DEFAULT_BASE_URL} ${backend.instanceId}`
+        : `waha ${backend.url} ${backend.session ?? "default"}`,
     finish: async () => transport.close?.(),
   };
 }

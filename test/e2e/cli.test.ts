@@ -157,3 +157,24 @@ describe("a user's own fleet repository", { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe("a sandbox run says so wherever a reader looks", { timeout: 120_000 }, () => {
+  it("stderr, the text plan's first line, the Markdown title, the JSON target and the job summary", async () => {
+    const cwd = tempDir();
+    const dir = path.join(ROOT, "groups");
+    const summary = path.join(cwd, "summary.md");
+    const text = await run(["plan", "--dir", dir, "--sandbox"], { cwd, env: { CI: "true" } });
+    expect(text.stderr).toMatch(/^wagroups: SANDBOX: /);
+    expect(text.stdout.split("\n")[0]).toBe(
+      "SANDBOX: this plan was made against the built-in sandbox, not WhatsApp.",
+    );
+    const md = await run(["plan", "--dir", dir, "--format", "markdown"], {
+      cwd,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(md.stdout).toContain("### wagroups plan (SANDBOX: the built-in simulator, not WhatsApp)");
+    expect(readFileSync(summary, "utf8")).toContain("(SANDBOX: the built-in simulator, not WhatsApp)");
+    const json = await run(["plan", "--dir", dir, "--format", "json"], { cwd });
+    expect(JSON.parse(json.stdout).target).toBe("sandbox");
+  });
+});

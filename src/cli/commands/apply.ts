@@ -12,6 +12,7 @@ import { renderText } from "../../plan/render/text.js";
 import { parseShard } from "../../plan/shard.js";
 import { observe, planFleet, recheckSaved } from "../../reconcile/index.js";
 import { connect } from "../connect.js";
+import { acquireLock } from "../lock.js";
 import type { Output } from "../output.js";
 import { instanceOf } from "./plan.js";
 import { loadOrExitAsync } from "./validate.js";
@@ -55,6 +56,15 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
+  // one apply at a time per instance on this machine: two at once would create and say everything twice
+  const lock = await acquireLock(conn.lockKey, {
+    waitMs: lockWait(process.env.WAGROUPS_LOCK_WAIT),
+    onWait: (h) =>
+      io.err(`wagroups: waiting for another apply against ${conn.label} (pid ${h.pid}) to finish\n`),
+  }).catch(async (e) => {
+    await conn.finish();
+    throw e;
+  });
   try {
     const request = {
       desired: loadOrExitAsync(dir, io).then((r) => r.desired),
@@ -84,7 +94,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
       );
     if (!hasChanges(plan) && !skipped.length) {
       io.out(renderText(plan, { color: io.color }));
-      writeStepSummary(`### wagroups apply\n\n**No changes.** ${MATCHES}\n`);
+      writeStepSummary(`### wagroups apply${sandboxNote(plan)}\n\n**No changes.** ${MATCHES}\n`);
       if (blocked.length) throw blockedError();
       return;
     }
@@ -117,7 +127,16 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     if (report.incomplete) throw new ExitError(3, "apply left work undone; run it again later");
   } finally {
     await conn.finish();
+    lock.release();
   }
+}
+
+/** WAGROUPS_LOCK_WAIT: seconds to wait for another apply (default 30). */
+function lockWait(v: string | undefined): number {
+  const s = v === undefined || v.trim() === "" ? 30 : Number(v);
+  if (!Number.isFinite(s) || s < 0)
+    throw new UsageError(`WAGROUPS_LOCK_WAIT must be a number of seconds (got "${v}")`);
+  return s * 1000;
 }
 
 async function ask(): Promise<string> {
@@ -164,11 +183,14 @@ export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): s
   return `${lines.join("\n")}\n`;
 }
 
+const sandboxNote = (plan: Plan) =>
+  plan.target === "sandbox" ? " (SANDBOX: the built-in simulator, not WhatsApp)" : "";
+
 /** The job summary of an apply: counts and one row per group, numbers masked. */
 export function applyMarkdown(report: ApplyReport, plan: Plan): string {
   const by = (st: GroupResult["status"]) => report.groups.filter((g) => g.status === st).length;
   const lines = [
-    "### wagroups apply",
+    `### wagroups apply${sandboxNote(plan)}`,
     "",
     `**${by("done")} done, ${by("deferred")} deferred, ${by("failed")} failed, ${by("skipped")} skipped; ${report.writes} write(s).**`,
     "",

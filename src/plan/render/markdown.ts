@@ -2,7 +2,7 @@
 // number masked, and always under GitHub's 65,536-character comment limit.
 import { maskJid } from "../../jid.js";
 import type { SettingKey } from "../../manifest/types.js";
-import { countPlan, type GroupPlan, type Plan } from "../change.js";
+import { countPlan, type GroupPlan, MATCHES, type Plan } from "../change.js";
 import { peopleList } from "./people.js";
 import { changeLine } from "./text.js";
 
@@ -91,11 +91,12 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   // an empty marker leaves it out (the job summary has no comment to find)
   const marker = opts.marker ?? MARKER;
   if (marker) head.push(marker);
-  head.push(`### ${escapeMarkdown(opts.title ?? "wagroups plan")}`, "");
+  const sandbox = plan.target === "sandbox" ? " (SANDBOX: the built-in simulator, not WhatsApp)" : "";
+  head.push(`### ${escapeMarkdown(`${opts.title ?? "wagroups plan"}${sandbox}`)}`, "");
   head.push(
     changed.length
       ? `**Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; ${c.add} ${c.add === 1 ? "person" : "people"} to add, ${c.remove} to remove**`
-      : "**No changes.** The live groups match the manifests.",
+      : `**No changes.** ${MATCHES}`,
     "",
   );
   if (plan.unsafe.length) {
