@@ -87,8 +87,11 @@ export class WawpCaller {
         );
         const sent = e instanceof TransportError ? e.sent : true;
         const detail = e instanceof Error ? e.message : String(e);
-        failure = apiError(operation, 0, undefined, { uncertain: sent, detail: redact(detail) });
+        const status = e instanceof TransportError ? (e.status ?? 0) : 0;
+        failure = apiError(operation, status, undefined, { uncertain: sent, detail: redact(detail) });
         if (!idempotent && sent) throw failure;
+        // an answer no retry can mend (a body over the cap, an unusable 200, the run's deadline): at once
+        if (e instanceof TransportError && !e.retriable) throw failure;
         if (!(await this.backoff(attempt, started, undefined))) throw failure;
         log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
         continue;
