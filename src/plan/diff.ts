@@ -1,6 +1,6 @@
 // One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
 import path from "node:path";
-import { samePicture as looksSame } from "../image/hash.js";
+import { samePicture as looksSame } from "../image/index.js";
 import type { LiveGroup } from "../live/types.js";
 import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";

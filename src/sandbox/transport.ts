@@ -1,10 +1,11 @@
 // The sandbox in-process: the same requests the HTTP client sends, answered without a socket.
+import { realSleep } from "../clock.js";
 import { type Transport, TransportError } from "../wawp/transport.js";
 import type { Sandbox } from "./sandbox.js";
 
 export function inProcessTransport(
   sandbox: Sandbox,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms: number) => Promise<void> = realSleep,
 ): Transport {
   return {
     label: "the built-in sandbox",

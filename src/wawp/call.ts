@@ -1,5 +1,6 @@
 // One Wawp call with retries, backoff and redaction, over any Transport; the client's endpoints
 // build on it.
+import { realSleep } from "../clock.js";
 import type { ApiError } from "../errors.js";
 import { log } from "../logger.js";
 import { redact } from "../redact.js";
@@ -31,8 +32,6 @@ export interface CallOptions {
   random?: () => number;
   now?: () => number;
 }
-
-export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class WawpCaller {
   readonly retry: RetryPolicy;

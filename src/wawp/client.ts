@@ -380,5 +380,3 @@ function nonEmpty(operation: string, what: string, value: string): void {
 function colorField(color: number | string) {
   return typeof color === "number" ? { color } : { colorHex: color };
 }
-
-export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, realSleep } from "./call.js";

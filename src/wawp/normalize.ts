@@ -6,8 +6,6 @@ import type { LiveGroup, LiveParticipant, Role } from "../live/types.js";
 import type { Settings, Who } from "../manifest/types.js";
 import { bool, describeShape, idString, isObj, num, type Obj, ShapeError, str, unixSeconds } from "./read.js";
 
-export { idString } from "./read.js";
-
 /** Every Get Groups shape -> its raw group items; anything else (HTML, `{"error": …}`) is an error. */
 export function groupItems(body: unknown): unknown[] {
   if (Array.isArray(body)) return body;

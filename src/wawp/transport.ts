@@ -5,7 +5,7 @@ import { addSecret, redact } from "../redact.js";
 import { boundedRequest, Deadline, resolveLimits, size, type TransportLimits } from "./http.js";
 import { TransportError } from "./transport-error.js";
 
-export { DEFAULT_LIMITS, type TransportLimits } from "./http.js";
+export type { TransportLimits } from "./http.js";
 export { TransportError } from "./transport-error.js";
 
 export interface WawpRequest {
