@@ -14,6 +14,9 @@ function typeOf(node: Node, root: Node): string {
   if (Array.isArray(node.enum)) return node.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
   if (node.type === "array") return `list of ${typeOf((node.items as Node) ?? {}, root)}`;
   if (Array.isArray(node.oneOf)) return node.oneOf.map((o) => typeOf(o as Node, root)).join(" or ");
+  if (Array.isArray(node.type)) return node.type.join(" or ");
+  // a map keyed by names the user chooses (config labels)
+  if (node.type === "object" && typeof node.additionalProperties === "object") return "map of name to object";
   return String(node.type ?? "any");
 }
 
@@ -28,6 +31,9 @@ function rows(node: Node, root: Node, prefix: string, required: string[]): strin
     const desc = String(p.description ?? "").replace(/\|/g, "\\|");
     out.push(`| \`${name}\` | ${typeOf(p, root)} | ${desc}${def}${req} |`);
     if (p.properties) out.push(...rows(p, root, `${name}.`, (p.required as string[]) ?? []));
+    const each = p.additionalProperties;
+    if (each && typeof each === "object" && (each as Node).properties)
+      out.push(...rows(each as Node, root, `${name}.<name>.`, ((each as Node).required as string[]) ?? []));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // groups/wagroups.yaml -> Config: the defaults overlaid with what the file sets, every value checked.
 import type { Located } from "../errors.js";
+import { loadLabels } from "./labels.js";
 import { parsePhone } from "./phone.js";
 import { regexProblem } from "./regex.js";
 import { checkSchema } from "./schema.js";
@@ -17,6 +18,7 @@ interface RawConfig {
   safety?: Partial<Config["safety"]>;
   policy?: Partial<Config["policy"]>;
   invites?: Partial<Config["invites"]>;
+  labels?: Record<string, { color: number | string }>;
 }
 
 /**
@@ -53,6 +55,7 @@ export function loadConfig(
       Object.assign(config.limits, v.limits ?? {});
       Object.assign(config.safety, v.safety ?? {});
       Object.assign(config.invites, v.invites ?? {});
+      config.labels = loadLabels(parsed, v.labels, problems);
       const policy = v.policy?.descriptionMustMatch;
       if (policy !== undefined) {
         const why = regexProblem(policy);

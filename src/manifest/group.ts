@@ -5,6 +5,7 @@ import type { Located } from "../errors.js";
 import { MAX_DESCRIPTION, MAX_PARTICIPANTS, MAX_SUBJECT } from "../whatsapp.js";
 import { detach } from "./detach.js";
 import type { IconReader } from "./icon.js";
+import { buildLifecycle } from "./lifecycle.js";
 import { resolvePerson } from "./people.js";
 import type { UserRegex } from "./regex.js";
 import { renderSubject } from "./subject.js";
@@ -105,7 +106,10 @@ export function buildGroup(
       ),
     );
 
+  // people in an ignored role are still resolved and checked: a typo there is still a typo, and a
+  // group wagroups creates is still created with them
   const { admins, members } = resolvePeople(p, raw, ctx, found);
+  const lifecycle = buildLifecycle(p, raw, found);
   const adminList = list(raw.admins);
   const memberList = list(raw.members);
   const total = (adminList?.length ?? 0) + (memberList?.length ?? 0) + 1;
@@ -170,6 +174,9 @@ export function buildGroup(
     retired,
     ...(farewell !== undefined ? { farewell: detach(farewell) } : {}),
     labels: (labels ?? []).map(detach),
+    ...(lifecycle.welcome !== undefined ? { welcome: lifecycle.welcome } : {}),
+    ...(lifecycle.goodbye !== undefined ? { goodbye: lifecycle.goodbye } : {}),
+    ignore: lifecycle.ignore,
     file: p.file,
   };
 }

@@ -113,18 +113,39 @@ function toLocated(p: ParsedYaml, e: ErrorObject): Located {
         path,
         `missing required key "${String(params.missingProperty)}"${path.length ? ` in ${where}` : ""}`,
       );
-    case "enum":
+    case "enum": {
+      const allowed = params.allowedValues as unknown[];
+      const got = valueAt(p.value, path);
+      const hint =
+        typeof got === "string"
+          ? closest(
+              got,
+              allowed.filter((v): v is string => typeof v === "string"),
+            )
+          : undefined;
       return locate(
         p,
         path,
-        `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(valueAt(p.value, path))})`,
+        `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(got)}${hint ? `; did you mean "${hint}"?` : ""})`,
       );
+    }
     case "type": {
       const got = valueAt(p.value, path);
       // YAML reads an unquoted +14155550192 as the number 14155550192
       if (params.type === "string" && typeof got === "number" && Number.isInteger(got) && got >= 1_000_000)
         return locate(p, path, `${where} was read as the number ${got}: quote phone numbers, e.g. "+${got}"`);
-      return locate(p, path, `${where} must be ${article(String(params.type))} (got ${describe(got)})`);
+      const types = Array.isArray(params.type) ? params.type.map(String) : String(params.type).split(",");
+      return locate(p, path, `${where} must be ${types.map(article).join(" or ")} (got ${describe(got)})`);
+    }
+    case "maxLength": {
+      // the length as WhatsApp counts it (code points), so the figure says how much to cut
+      const got = valueAt(p.value, path);
+      const length = typeof got === "string" ? [...got].length : 0;
+      return locate(
+        p,
+        path,
+        `${where} is ${length} characters; at most ${Number(params.limit).toLocaleString("en-US")} allowed`,
+      );
     }
     case "pattern":
       return locate(

@@ -10,6 +10,26 @@ export interface Settings {
 export const SETTING_KEYS = ["sendMessages", "editInfo", "addMembers", "approveJoins"] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
+/** What a manifest's `ignore:` may name, as written; `settings` stands for all four settings. */
+export const IGNORE_ENTRIES = [
+  "subject",
+  "description",
+  "icon",
+  "settings",
+  ...SETTING_KEYS.map((k) => `settings.${k}` as const),
+  "admins",
+  "members",
+  "labels",
+] as const;
+export type IgnoreEntry = (typeof IGNORE_ENTRIES)[number];
+/** A field wagroups leaves alone in one group, after `settings` is expanded to its four keys. */
+export type IgnoredField = Exclude<IgnoreEntry, "settings">;
+
+/** True when the group's manifest hands `field` to humans: neither planned nor shown as drift. */
+export function ignores(d: Pick<DesiredGroup, "ignore">, field: IgnoredField): boolean {
+  return d.ignore.includes(field);
+}
+
 /** A person as the reconciler knows them: always `<digits>@c.us`. */
 export interface Person {
   jid: string;
@@ -42,6 +62,12 @@ export interface DesiredGroup {
   retired: boolean;
   farewell?: string;
   labels: string[];
+  /** posted once in the group right after wagroups creates it */
+  welcome?: string;
+  /** sent 1:1 once to someone who leaves the group by themselves */
+  goodbye?: string;
+  /** normalized: deduplicated, `settings` expanded to `settings.<key>`, in IGNORE_ENTRIES order */
+  ignore: IgnoredField[];
   /** manifest path relative to the working directory, for messages */
   file: string;
 }
@@ -55,7 +81,21 @@ export interface Config {
   limits: { createsPerHour: number; requestsPerMinute: number; concurrency: number };
   safety: { maxRemovalRatio: number; minAdmins: number };
   policy: { descriptionMustMatch?: string };
-  invites: { fallback: boolean; message: string; cooldownDays: number };
+  invites: {
+    fallback: boolean;
+    message: string;
+    cooldownDays: number;
+    /** > 0: add directly only people who wrote to the instance within this many hours */
+    warmupHours: number;
+  };
+  /** labels managed as code, by name; labels not named here are never touched */
+  labels: Record<string, ManagedLabel>;
+}
+
+/** A managed label's colour: WhatsApp's palette index and its hex value (lower case, "#rrggbb"). */
+export interface ManagedLabel {
+  color: number;
+  colorHex: string;
 }
 
 export interface Desired {
@@ -75,5 +115,11 @@ export const DEFAULT_CONFIG: Config = {
   limits: { createsPerHour: 6, requestsPerMinute: 30, concurrency: 4 },
   safety: { maxRemovalRatio: 0.25, minAdmins: 1 },
   policy: {},
-  invites: { fallback: true, message: "You are invited to join {subject}: {link}", cooldownDays: 7 },
+  invites: {
+    fallback: true,
+    message: "You are invited to join {subject}: {link}",
+    cooldownDays: 7,
+    warmupHours: 0,
+  },
+  labels: {},
 };

@@ -30,6 +30,7 @@ export function group(p: Partial<DesiredGroup> & { serial: string }): DesiredGro
     removeUnlisted: true,
     retired: false,
     labels: [],
+    ignore: [],
     file: `groups/${p.serial}.yaml`,
     ...p,
   };

@@ -105,4 +105,20 @@ describe("the example fleet in groups/", () => {
     expect(desired.groups.some((g) => g.retired)).toBe(true);
     expect(desired.groups.every((g) => g.retired || g.description?.match(/leave/i))).toBe(true);
   });
+
+  it("shows the lifecycle: a welcome, a goodbye, a field humans own, warm-up and colour-coded labels", () => {
+    const { desired } = loadFleet("groups");
+    const by = (serial: string) => desired.groups.find((g) => g.serial === serial)!;
+    // welcomes go only to groups wagroups creates: the two the sandbox does not have yet
+    expect(by("COH-2611").welcome).toMatch(/Welcome/);
+    expect(by("PROJ-102").welcome).toMatch(/Welcome/);
+    expect(by("CARE-311").goodbye).toMatch(/call the ward/);
+    expect(by("CARE-311").ignore).toEqual(["admins"]);
+    expect(desired.config.invites.warmupHours).toBe(24);
+    expect(desired.config.labels["sales-led"]).toEqual({ color: 1, colorHex: "#64c4ff" });
+    expect(desired.config.labels.escalated).toEqual({ color: 0, colorHex: "#ff9485" });
+    // every label a manifest names is managed, so the example never depends on hand-made labels
+    for (const g of desired.groups)
+      for (const l of g.labels) expect(desired.config.labels, l).toHaveProperty([l]);
+  });
 });

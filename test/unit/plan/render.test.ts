@@ -42,7 +42,12 @@ function planOf(groups: GroupPlan[], over: Partial<Plan> = {}): Plan {
     subjectFormat: "{serial} | {subject}",
     serialPattern: "^[A-Z][A-Z0-9]*-[0-9]+$",
     limits: { createsPerHour: 6, requestsPerMinute: 30, concurrency: 4 },
-    invites: { fallback: true, message: "You are invited to join {subject}: {link}", cooldownDays: 7 },
+    invites: {
+      fallback: true,
+      message: "You are invited to join {subject}: {link}",
+      cooldownDays: 7,
+      warmupHours: 0,
+    },
     recentCreations: [],
   };
   return { formatVersion: 2, groups, warnings: [], unsafe: [], aliases: {}, context, ...over };
