@@ -10,7 +10,14 @@ import { sentText } from "../live/recognise.js";
 import type { AddOutcome, LiveReader, Mutator } from "../live/types.js";
 import { subjectParser } from "../manifest/subject.js";
 import { SETTING_KEYS, type SettingKey, type Settings } from "../manifest/types.js";
-import { assertNever, type Change, type GroupPlan, type Plan, type PlanContext } from "../plan/change.js";
+import {
+  assertNever,
+  type Change,
+  type GroupPlan,
+  type LabelChange,
+  type Plan,
+  type PlanContext,
+} from "../plan/change.js";
 import { mapLimit } from "../pool.js";
 import { isUnsupported, optional } from "../wawp/errors.js";
 import { interpretAdds } from "./adds.js";
@@ -67,15 +74,19 @@ export async function execute(plan: Plan, ports: ExecutePorts): Promise<ApplyRep
   const bucket = ports.bucket ?? new TokenBucket(ctx.limits.requestsPerMinute, clock);
   const budget = new CreateBudget(ctx.limits.createsPerHour, ctx.recentCreations, clock);
   const work = plan.groups.filter((g) => g.changes.length && !g.blocked);
+  // account-wide label changes first: a label a group needs may be created here
+  const labels = plan.labels?.length ? await applyLabels(plan.labels, ports, bucket) : undefined;
+  const labelIds = labels?.ids ?? {};
   let finished = 0;
   const results = await mapLimit(work, ctx.limits.concurrency, async (g) => {
     const counter = { writes: 0 };
     const mutator = throttled(ports.mutator, bucket, counter);
-    const r = await applyGroup(g, ctx, { ...ports, mutator }, budget, clock);
+    const r = await applyGroup(g, ctx, { ...ports, mutator }, budget, clock, labelIds);
     r.writes = counter.writes;
     ports.onGroup?.(r, ++finished, work.length);
     return r;
   });
+  if (labels) results.unshift(labels.result);
   for (const g of plan.groups)
     if (g.blocked)
       results.push({ serial: g.serial, status: "failed", notes: [g.blocked], invited: [], writes: 0 });
@@ -92,6 +103,8 @@ async function applyGroup(
   ports: ExecutePorts & { mutator: Mutator },
   budget: CreateBudget,
   clock: Clock,
+  /** ids of the labels this run created */
+  created: Readonly<Record<string, string>>,
 ): Promise<GroupResult> {
   const m = ports.mutator;
   const r: GroupResult = { serial: g.serial, status: "done", notes: [], invited: [], writes: 0 };
@@ -198,22 +211,26 @@ async function applyGroup(
             if (res !== "disabled") r.invited.push(jid);
           }
           break;
-        case "addLabels": {
-          const add: string[] = [];
-          for (const name of c.labels) {
-            const labelId = c.ids[name];
-            if (labelId) add.push(labelId);
+        case "setLabels": {
+          // the route replaces the chat's whole set: what is there stays unless a managed label goes
+          const current = await ports.reader.chatLabels(id);
+          const remove = new Set(current.filter((l) => c.remove.includes(l.name)).map((l) => l.id));
+          const next = current.map((l) => l.id).filter((x) => !remove.has(x));
+          for (const name of c.add) {
+            const labelId = c.ids[name] ?? created[name];
+            if (labelId) next.push(labelId);
             else r.notes.push(`label "${name}" does not exist`);
           }
-          if (!add.length) break;
-          // the route replaces the chat's whole set: keep what is there (labels others put on it)
-          const current = (await ports.reader.chatLabels(id)).map((l) => l.id);
-          const union = [...new Set([...current, ...add])];
-          if (union.length > current.length) await m.setChatLabels(id, union);
+          const want = [...new Set(next)];
+          const same = want.length === current.length && current.every((l) => want.includes(l.id));
+          if (!same) await m.setChatLabels(id, want);
           break;
         }
+        case "welcome":
+          await postOnce(id, c.message, ports.reader, m);
+          break;
         case "farewell":
-          await farewell(id, c.message, ports.reader, m);
+          await postOnce(id, c.message, ports.reader, m);
           break;
         case "leave":
           await tolerate([403, 404], () => m.leave(id));
@@ -239,6 +256,30 @@ async function applyGroup(
   }
   if (undone) r.status = "failed";
   return r;
+}
+
+/** Managed labels: created with their colour, or their colour corrected. Returns the new labels' ids. */
+async function applyLabels(
+  changes: readonly LabelChange[],
+  ports: ExecutePorts,
+  bucket: TokenBucket,
+): Promise<{ ids: Record<string, string>; result: GroupResult }> {
+  const counter = { writes: 0 };
+  const m = throttled(ports.mutator, bucket, counter);
+  const result: GroupResult = { serial: "(labels)", status: "done", notes: [], invited: [], writes: 0 };
+  const ids: Record<string, string> = {};
+  for (const c of changes) {
+    try {
+      if (c.kind === "createLabel") ids[c.name] = (await m.createLabel(c.name, c.color)).id;
+      else await m.updateLabel(c.id, { name: c.name, color: c.to });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      result.status = "failed";
+      result.notes.push(`label "${c.name}": ${e.message}`);
+    }
+  }
+  result.writes = counter.writes;
+  return { ids, result };
 }
 
 /** A route this server does not have ends that step with a note, not a failure. */
@@ -335,9 +376,13 @@ async function create(
   }
 }
 
-async function farewell(groupId: string, message: string, reader: LiveReader, m: Mutator): Promise<void> {
+/** A message in a group that must be there exactly once (welcome, farewell). */
+async function postOnce(groupId: string, message: string, reader: LiveReader, m: Mutator): Promise<void> {
+  const query = { limit: 50, fromMe: true };
   const sent = async () =>
-    sentText((await optional(reader.recentMessages(groupId, 50), () => undefined)) ?? [], message);
+    sentText((await optional(reader.recentMessages(groupId, query), () => undefined)) ?? [], message);
+  // a last look right before sending: another run may have posted it since the plan was read
+  if (await sent()) return;
   await sendOnce(() => m.sendText(groupId, message), sent);
 }
 

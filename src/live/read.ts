@@ -4,16 +4,20 @@
 // never written to: each group read further is a new object.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { ApiError } from "../errors.js";
 import { pictureHash } from "../image/index.js";
-import type { Config, DesiredGroup } from "../manifest/types.js";
-import { SETTING_KEYS } from "../manifest/types.js";
+import { type Config, type DesiredGroup, ignores, SETTING_KEYS } from "../manifest/types.js";
+import { isOurs } from "../plan/identity.js";
 import type { Scope } from "../plan/scope.js";
 import { mapLimit } from "../pool.js";
 import { isUnsupported, optional } from "../wawp/errors.js";
 import { lastInvite, needsInviteCode, sentText } from "./recognise.js";
-import type { ChatMessage, Live, LiveGroup, LiveParticipant, LiveReader } from "./types.js";
+import type { ChatMessage, Live, LiveGroup, LiveLabel, LiveParticipant, LiveReader } from "./types.js";
 
 type Note = (code: string, serial: string | undefined, message: string) => void;
+
+/** A group the instance created within this window and no welcome in it: the run that made it crashed. */
+const WELCOME_WINDOW = 86_400;
 
 export interface ReadOptions {
   /** Unix seconds: how far back a chat is read for invites (the whole cooldown) */
@@ -39,16 +43,40 @@ export async function readLive(
     const g = scope.identity.matched.get(d.serial);
     if (g) work.push({ d, g });
   }
-  let labelIds: Record<string, string> | undefined;
-  if (scope.groups.some((d) => d.labels.length && !d.retired)) {
-    const labels = await optional(reader.listLabels(), (why) =>
+  let labels: LiveLabel[] | undefined;
+  const managed = Object.keys(config.labels).length > 0;
+  if (managed || scope.groups.some((d) => d.labels.length && !d.retired)) {
+    // labels need a Business number: where the API refuses them, one warning and the rest proceeds
+    labels = await optional(reader.listLabels(), (why) =>
       note("labels-unreadable", undefined, `labels could not be read (${why}); labels are not compared`),
-    );
-    if (labels) labelIds = Object.fromEntries(labels.map((l) => [l.name, l.id]));
+    ).catch((e: unknown) => {
+      if (!(e instanceof ApiError) || e.status >= 500) throw e;
+      note(
+        "labels-unreadable",
+        undefined,
+        `labels could not be read (${e.message}); labels are not compared`,
+      );
+      return undefined;
+    });
   }
   const pictures = new PictureHasher(note);
-  const ctx: GroupRead = { reader, config, note, now: opts.now, pictures };
+  const chats = new ChatReader(reader, config, opts.now, note);
+  const ctx: GroupRead = {
+    reader,
+    config,
+    note,
+    now: opts.now,
+    pictures,
+    chats,
+    labelsKnown: labels !== undefined,
+  };
   const read = await mapLimit(work, config.limits.concurrency, ({ d, g }) => readGroup(ctx, d, g));
+  // warm-up: the people of groups about to be created are asked about too (one read per person a run)
+  if (config.invites.warmupHours > 0) {
+    const creating = scope.groups.filter((d) => !d.retired && !scope.identity.matched.has(d.serial));
+    const people = [...new Set(creating.flatMap((d) => [...d.admins, ...d.members].map((p) => p.jid)))];
+    await mapLimit(people, 2, (jid) => chats.of(jid));
+  }
   const byId = new Map(read.map((g) => [g.id, g]));
   // the manifests' icons, hashed the same way, so the planner compares how pictures look
   const iconHashes: Record<string, string> = {};
@@ -57,12 +85,58 @@ export async function readLive(
       const hash = pictures.ofFile(d.icon.absPath, d.icon.path, opts.readIcon);
       if (hash) iconHashes[d.icon.sha256] = hash;
     }
+  const heardFrom = chats.heardFrom();
   return {
     groups: listing.map((g) => byId.get(g.id) ?? g),
-    ...(labelIds ? { labelIds } : {}),
+    ...(labels ? { labels, labelIds: Object.fromEntries(labels.map((l) => [l.name, l.id])) } : {}),
     ...(Object.keys(iconHashes).length ? { iconHashes } : {}),
+    ...(config.invites.warmupHours > 0 ? { heardFrom } : {}),
     notes,
   };
+}
+
+/**
+ * People's 1:1 chats, each read once a run however many groups they are absent from: our own messages
+ * over the invite cooldown and, with warm-up, theirs over the warm-up window.
+ */
+class ChatReader {
+  private readonly read = new Map<string, Promise<ChatMessage[]>>();
+  private readonly lastIn = new Map<string, number>();
+  constructor(
+    private readonly reader: LiveReader,
+    private readonly config: Config,
+    private readonly now: number,
+    private readonly note: Note,
+  ) {}
+
+  of(jid: string): Promise<ChatMessage[]> {
+    let p = this.read.get(jid);
+    if (!p) {
+      const { cooldownDays, warmupHours } = this.config.invites;
+      const warm = warmupHours > 0;
+      const since = this.now - Math.max(cooldownDays * 86_400, warm ? warmupHours * 3600 : 0);
+      // our own messages over the whole cooldown, however chatty the contact (paged by the client)
+      const query = warm ? { limit: 50, sinceUnix: since } : { limit: 50, sinceUnix: since, fromMe: true };
+      p = optional(this.reader.recentMessages(jid, query), (why) =>
+        this.note(
+          "chats-unreadable",
+          undefined,
+          `recent messages could not be read (${why}); sent invites and warm-up cannot be recognised`,
+        ),
+      ).then((msgs) => {
+        for (const m of msgs ?? [])
+          if (!m.fromMe && m.timestamp > (this.lastIn.get(jid) ?? Number.NEGATIVE_INFINITY))
+            this.lastIn.set(jid, m.timestamp);
+        return msgs ?? [];
+      });
+      this.read.set(jid, p);
+    }
+    return p;
+  }
+
+  heardFrom(): Record<string, number> {
+    return Object.fromEntries(this.lastIn);
+  }
 }
 
 interface GroupRead {
@@ -71,6 +145,9 @@ interface GroupRead {
   note: Note;
   now: number;
   pictures: PictureHasher;
+  chats: ChatReader;
+  /** the account's labels were read (a Business number) */
+  labelsKnown: boolean;
 }
 
 /** Perceptual hashes, each distinct picture hashed once a run (many groups share one icon). */
@@ -145,10 +222,22 @@ async function readGroup(ctx: GroupRead, d: DesiredGroup, listed: LiveGroup): Pr
       if (hash) g.picture.hash = hash;
     }
   }
-  if (d.labels.length) g.labels = (await reader.chatLabels(g.id)).map((l) => l.name);
-  if (config.invites.fallback) {
-    const since = ctx.now - config.invites.cooldownDays * 86_400;
-    const invitesSent = await invitesOf(reader, d, g, g.participants, since, chatsUnreadable);
+  // the chat's labels: to add declared ones, and to remove managed ones the manifest does not declare
+  const managed = Object.keys(config.labels).length > 0;
+  if (ctx.labelsKnown && !ignores(d, "labels") && (d.labels.length || managed))
+    g.labels = (await reader.chatLabels(g.id)).map((l) => l.name);
+  if (
+    d.welcome &&
+    isOurs(g, config.self) &&
+    g.creation !== undefined &&
+    ctx.now - g.creation < WELCOME_WINDOW
+  ) {
+    // created lately by us (maybe by a run that crashed before its welcome): was the welcome posted?
+    const msgs = await optional(reader.recentMessages(g.id, { limit: 50, fromMe: true }), chatsUnreadable);
+    g.welcomeSent = sentText(msgs ?? [], d.welcome);
+  }
+  if (config.invites.fallback || config.invites.warmupHours > 0) {
+    const invitesSent = await invitesOf(ctx.chats, reader, d, g, g.participants);
     if (invitesSent) g.invitesSent = invitesSent;
   }
   return g;
@@ -171,27 +260,24 @@ async function participantsOf(
 
 /** person -> our newest invite to them for this group; one chat read per listed person who is absent. */
 async function invitesOf(
+  chats: ChatReader,
   reader: LiveReader,
   d: DesiredGroup,
   g: LiveGroup,
   participants: readonly LiveParticipant[],
-  since: number,
-  chatsUnreadable: (why: string) => void,
 ): Promise<Record<string, number> | undefined> {
   const present = new Set(participants.map((p) => p.jid));
   const absent = [...d.admins, ...d.members].map((p) => p.jid).filter((j) => !present.has(j));
   if (!absent.length) return undefined;
-  const chats = new Map<string, ChatMessage[]>();
+  const read = new Map<string, ChatMessage[]>();
   await mapLimit(absent, 2, async (jid) => {
-    // our own messages over the whole cooldown, however chatty the contact (paged by the client)
-    const query = { limit: 50, sinceUnix: since, fromMe: true };
-    chats.set(jid, (await optional(reader.recentMessages(jid, query), chatsUnreadable)) ?? []);
+    read.set(jid, await chats.of(jid));
   });
   // the group's invite code is read only when a link we sent does not name the group by subject
-  const unnamed = [...chats.values()].some((msgs) => needsInviteCode(msgs, g));
+  const unnamed = [...read.values()].some((msgs) => needsInviteCode(msgs, g));
   const code = unnamed ? await reader.getInviteCode(g.id).catch(() => undefined) : undefined;
   const sent: Record<string, number> = {};
-  for (const [jid, msgs] of chats) {
+  for (const [jid, msgs] of read) {
     // older invites count too: the person refused adds before, so an invite (not an add) is next
     const at = lastInvite(msgs, g, code);
     if (at !== undefined) sent[jid] = at;

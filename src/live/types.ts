@@ -42,6 +42,8 @@ export interface LiveGroup {
   invitesSent?: Record<string, number>;
   /** filled for retired groups with a farewell */
   farewellSent?: boolean;
+  /** filled for a group the instance created lately whose manifest has a welcome */
+  welcomeSent?: boolean;
 }
 
 export interface Live {
@@ -50,6 +52,10 @@ export interface Live {
   iconHashes?: Record<string, string>;
   /** label name -> id, when labels were read */
   labelIds?: Record<string, string>;
+  /** the account's labels with their colours, when labels were read */
+  labels?: LiveLabel[];
+  /** person -> Unix seconds of the newest message they wrote to the instance (warm-up), for those read */
+  heardFrom?: Record<string, number>;
   /** what the reader could not read (an engine without the endpoint), for the plan's warnings */
   notes?: { code: string; serial?: string; message: string }[];
 }

@@ -1,6 +1,6 @@
 // The closed set of changes a plan is made of, in the order apply performs them, and the Plan: everything
 // apply needs to carry them out, so a saved plan is executed as saved.
-import type { Config, SettingKey, Settings } from "../manifest/types.js";
+import type { Config, IgnoredField, SettingKey, Settings } from "../manifest/types.js";
 
 export type Change =
   | {
@@ -28,8 +28,16 @@ export type Change =
   | { kind: "addParticipants"; participants: string[] }
   | { kind: "promote"; participants: string[] }
   | { kind: "demote"; participants: string[] }
-  | { kind: "sendInvites"; participants: string[] }
-  | { kind: "addLabels"; labels: string[]; ids: Record<string, string> }
+  /** the invite link 1:1; `warmup`: those invited because they have not written within invites.warmupHours */
+  | { kind: "sendInvites"; participants: string[]; warmup?: string[] }
+  /**
+   * The chat's labels: `add` and `remove` by name (managed labels the manifest does not declare are
+   * removed; labels nobody manages always stay). `ids` names the labels that exist already; a managed
+   * label this plan creates gets its id when apply creates it.
+   */
+  | { kind: "setLabels"; add: string[]; remove: string[]; ids: Record<string, string> }
+  /** posted once in the group wagroups created, after its settings and participants */
+  | { kind: "welcome"; message: string }
   | { kind: "farewell"; message: string }
   | { kind: "leave" }
   | { kind: "delete" };
@@ -55,7 +63,14 @@ export interface GroupPlan {
   blocked?: string;
   /** why apply must refuse this group without --force */
   unsafe?: string[];
+  /** fields the manifest hands to humans (`ignore:`): neither planned nor shown as drift */
+  ignored?: IgnoredField[];
 }
+
+/** Managed labels (config `labels`), account-wide: created with their colour, their colour corrected. */
+export type LabelChange =
+  | { kind: "createLabel"; name: string; color: number; colorHex: string }
+  | { kind: "setLabelColor"; name: string; id: string; from?: number; to: number; colorHex: string };
 
 export interface Warning {
   code: string;
@@ -77,6 +92,8 @@ export interface PlanContext {
 
 export interface Plan {
   formatVersion: 2;
+  /** account-wide label changes, applied before the groups */
+  labels?: LabelChange[];
   groups: GroupPlan[];
   warnings: Warning[];
   /** reasons to refuse without --force (the groups' and the fleet's); recomputed when a saved plan is applied */
@@ -104,7 +121,8 @@ export const CHANGE_ORDER: ChangeKind[] = [
   "demote",
   "removeParticipants",
   "sendInvites",
-  "addLabels",
+  "welcome",
+  "setLabels",
   "farewell",
   "leave",
   "delete",
@@ -118,8 +136,8 @@ export function assertNever(x: never): never {
   throw new Error(`unhandled change: ${JSON.stringify(x)}`);
 }
 
-export function hasChanges(plan: Pick<Plan, "groups">): boolean {
-  return plan.groups.some((g) => g.changes.length > 0);
+export function hasChanges(plan: Pick<Plan, "groups" | "labels">): boolean {
+  return (plan.labels?.length ?? 0) > 0 || plan.groups.some((g) => g.changes.length > 0);
 }
 
 export interface PlanCounts {

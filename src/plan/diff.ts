@@ -2,7 +2,14 @@
 import path from "node:path";
 import { samePicture as looksSame } from "../image/index.js";
 import type { LiveGroup } from "../live/types.js";
-import { type Config, type DesiredGroup, SETTING_KEYS, type Settings } from "../manifest/types.js";
+import {
+  type Config,
+  type DesiredGroup,
+  type IgnoredField,
+  ignores,
+  SETTING_KEYS,
+  type Settings,
+} from "../manifest/types.js";
 import { CHANGE_ORDER, type Change, type GroupPlan, type Warning } from "./change.js";
 import { isOurs } from "./identity.js";
 import { removalsFirst } from "./safety.js";
@@ -24,6 +31,8 @@ export interface DiffContext {
   labelIds?: Record<string, string>;
   /** icon file sha256 -> perceptual hash (Live.iconHashes) */
   iconHashes?: Record<string, string>;
+  /** person -> Unix seconds of their newest message to the instance (Live.heardFrom, with warm-up) */
+  heardFrom?: Record<string, number>;
   /** whether a live subject carries this serial in the configured format */
   carriesSerial(subject: string, serial: string): boolean;
 }
@@ -83,7 +92,10 @@ function retireGroup(
 }
 
 function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
-  const people = [...d.admins, ...d.members].map((p) => p.jid);
+  const listed = [...d.admins, ...d.members].map((p) => p.jid);
+  // warm-up: only people who wrote to the instance lately are added; the others get the link
+  const cold = listed.filter((j) => !warm(j, ctx));
+  const people = listed.filter((j) => !cold.includes(j));
   const changes: Change[] = [
     { kind: "create", subject: d.subject, participants: people, settings: { ...d.settings } },
   ];
@@ -92,10 +104,21 @@ function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
   for (const key of SETTING_KEYS)
     if (d.settings[key] !== CREATE_DEFAULTS[key])
       changes.push({ kind: "setSetting", setting: key, from: CREATE_DEFAULTS[key], to: d.settings[key] });
-  if (d.admins.length) changes.push({ kind: "promote", participants: d.admins.map((p) => p.jid) });
-  const labels = knownLabels(d, [], ctx);
-  if (labels.length) changes.push(labelsChange(labels, ctx));
+  const admins = d.admins.map((p) => p.jid).filter((j) => !cold.includes(j));
+  if (admins.length) changes.push({ kind: "promote", participants: admins });
+  if (cold.length) changes.push({ kind: "sendInvites", participants: cold, warmup: cold });
+  if (d.welcome) changes.push({ kind: "welcome", message: d.welcome });
+  const labels = labelChange(d, [], ctx);
+  if (labels) changes.push(labels);
   return changes;
+}
+
+/** With invites.warmupHours, whether this person wrote to the instance within the window. */
+function warm(jid: string, ctx: DiffContext): boolean {
+  const hours = ctx.config.invites.warmupHours;
+  if (!(hours > 0)) return true;
+  const at = ctx.heardFrom?.[jid];
+  return at !== undefined && ctx.now - at <= hours * 3600;
 }
 
 function setIcon(d: DesiredGroup, icon: NonNullable<DesiredGroup["icon"]>, from: string | null): Change {
@@ -104,23 +127,26 @@ function setIcon(d: DesiredGroup, icon: NonNullable<DesiredGroup["icon"]>, from:
   return { kind: "setIcon", from, to: icon.sha256, path: icon.path, file, mimetype: icon.mimetype };
 }
 
-function labelsChange(labels: string[], ctx: DiffContext): Change {
-  const ids: Record<string, string> = {};
-  for (const l of labels) if (ctx.labelIds?.[l]) ids[l] = ctx.labelIds[l];
-  return { kind: "addLabels", labels, ids };
-}
-
-function knownLabels(d: DesiredGroup, have: string[], ctx: DiffContext): string[] {
-  const want = d.labels.filter((l) => !have.includes(l));
-  if (!ctx.labelIds) return want;
-  const unknown = want.filter((l) => !(l in ctx.labelIds!));
+/**
+ * The chat's labels: declared ones added, managed ones the manifest does not declare removed; labels
+ * nobody manages (agents', other tools') always stay. `have` is what is on the chat (names).
+ */
+function labelChange(d: DesiredGroup, have: readonly string[], ctx: DiffContext): Change | undefined {
+  const managed = new Set(Object.keys(ctx.config.labels));
+  const exists = (l: string) => (ctx.labelIds ? l in ctx.labelIds : true) || managed.has(l);
+  const unknown = d.labels.filter((l) => !exists(l));
   if (unknown.length)
     ctx.warn({
       code: "unknown-label",
       serial: d.serial,
-      message: `label(s) ${unknown.map((l) => `"${l}"`).join(", ")} do not exist on this WhatsApp Business account; create them in the app`,
+      message: `label(s) ${unknown.map((l) => `"${l}"`).join(", ")} do not exist on this WhatsApp Business account; declare them under labels in wagroups.yaml or create them in the app`,
     });
-  return want.filter((l) => l in ctx.labelIds!);
+  const add = d.labels.filter((l) => exists(l) && !have.includes(l));
+  const remove = have.filter((l) => managed.has(l) && !d.labels.includes(l));
+  if (!add.length && !remove.length) return undefined;
+  const ids: Record<string, string> = {};
+  for (const l of [...add, ...remove]) if (ctx.labelIds?.[l]) ids[l] = ctx.labelIds[l];
+  return { kind: "setLabels", add, remove, ids };
 }
 
 function updateGroup(
@@ -144,18 +170,23 @@ function updateGroup(
     plan.blocked = "the instance is not an admin of this group; make it an admin to manage the group";
     return plan;
   }
+  // fields the manifest hands to humans are neither planned nor shown as drift
+  const ig = (f: IgnoredField) => ignores(d, f);
+  if (d.ignore.length) plan.ignored = [...d.ignore];
   const changes: Change[] = [];
-  if (live.subject !== d.subject) changes.push({ kind: "setSubject", from: live.subject, to: d.subject });
-  if (d.description !== undefined && (live.description ?? "") !== d.description)
+  if (!ig("subject") && live.subject !== d.subject)
+    changes.push({ kind: "setSubject", from: live.subject, to: d.subject });
+  if (!ig("description") && d.description !== undefined && (live.description ?? "") !== d.description)
     changes.push({
       kind: "setDescription",
       ...(live.description !== undefined ? { from: live.description } : {}),
       to: d.description,
     });
   // a picture that could not be read (live.picture unset) is not compared
-  if (d.icon && live.picture && !samePicture(d.icon, live.picture, ctx.iconHashes))
+  if (!ig("icon") && d.icon && live.picture && !samePicture(d.icon, live.picture, ctx.iconHashes))
     changes.push(setIcon(d, d.icon, live.picture.sha256 ?? null));
   for (const key of SETTING_KEYS) {
+    if (ig(`settings.${key}`)) continue;
     const have = live.settings[key];
     if (have === undefined) {
       ctx.warn({
@@ -173,21 +204,30 @@ function updateGroup(
   const present = new Map(participants.map((p) => [p.jid, p]));
   const wantAdmin = new Set(d.admins.map((p) => p.jid));
   const wantMember = new Set(d.members.map((p) => p.jid));
+  // an ignored role: its people are neither added nor removed, promoted nor demoted
+  const adminsOwned = !ig("admins");
+  const membersOwned = !ig("members");
   const protectedJids = new Set([self, live.owner].filter((j): j is string => !!j));
   const cooldown = config.invites.cooldownDays * 86_400;
   const add: string[] = [];
   const invite: string[] = [];
-  for (const jid of [...wantAdmin, ...wantMember]) {
+  const coldInvites: string[] = [];
+  const listed = [...(adminsOwned ? wantAdmin : []), ...(membersOwned ? wantMember : [])];
+  for (const jid of listed) {
     if (present.has(jid)) continue;
     const sent = live.invitesSent?.[jid];
     if (sent !== undefined && ctx.now - sent < cooldown) plan.pending.push(jid);
     else if (sent !== undefined && config.invites.fallback)
       invite.push(jid); // refused before: adding again is a wasted write
-    else add.push(jid);
+    else if (!warm(jid, ctx)) {
+      // warm-up: someone who has not written lately is invited, not added
+      invite.push(jid);
+      coldInvites.push(jid);
+    } else add.push(jid);
   }
-  const promote = [...wantAdmin].filter((j) => present.get(j)?.role === "member");
+  const promote = adminsOwned ? [...wantAdmin].filter((j) => present.get(j)?.role === "member") : [];
   const demote: string[] = [];
-  for (const jid of wantMember) {
+  for (const jid of adminsOwned ? wantMember : []) {
     const p = present.get(jid);
     if (!p || p.role === "member") continue;
     if (protectedJids.has(jid) || p.role === "superadmin") {
@@ -217,6 +257,7 @@ function updateGroup(
       unresolved.push(p.jid);
       continue;
     }
+    if (p.role === "member" ? !membersOwned : !adminsOwned) continue;
     if (d.removeUnlisted) remove.push(p.jid);
   }
   if (unresolved.length)
@@ -234,9 +275,18 @@ function updateGroup(
     changes.push({ kind: "promote", participants: [...promote, ...add.filter((j) => wantAdmin.has(j))] });
   if (demote.length) changes.push({ kind: "demote", participants: demote });
   if (remove.length && !nearCap) changes.push({ kind: "removeParticipants", participants: remove });
-  if (invite.length) changes.push({ kind: "sendInvites", participants: invite });
-  const labels = knownLabels(d, (live.labels ?? []).map(String), ctx);
-  if (labels.length && live.labels !== undefined) changes.push(labelsChange(labels, ctx));
+  if (invite.length)
+    changes.push({
+      kind: "sendInvites",
+      participants: invite,
+      ...(coldInvites.length ? { warmup: coldInvites } : {}),
+    });
+  // a group we created lately (by a run that crashed before its welcome) still gets it, once
+  if (d.welcome && live.welcomeSent === false) changes.push({ kind: "welcome", message: d.welcome });
+  if (!ig("labels") && live.labels !== undefined) {
+    const labels = labelChange(d, live.labels, ctx);
+    if (labels) changes.push(labels);
+  }
 
   plan.changes = order(changes, nearCap);
   if (!plan.changes.length) plan.action = "none";

@@ -4,7 +4,7 @@
 import type { Live, LiveGroup } from "../live/types.js";
 import { subjectParser } from "../manifest/subject.js";
 import type { Desired } from "../manifest/types.js";
-import type { GroupPlan, Plan, PlanContext, Warning } from "./change.js";
+import type { GroupPlan, LabelChange, Plan, PlanContext, Warning } from "./change.js";
 import { diffGroup } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
 import { fleetSafety, groupSafety } from "./safety.js";
@@ -98,6 +98,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       warn,
       ...(live.labelIds ? { labelIds: live.labelIds } : {}),
       ...(live.iconHashes ? { iconHashes: live.iconHashes } : {}),
+      ...(live.heardFrom ? { heardFrom: live.heardFrom } : {}),
     });
     if (lg && !gp.blocked && gp.action !== "retire") {
       const reasons = groupSafety(gp, lg, config, warn);
@@ -140,7 +141,36 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
         message: `${creates} group(s) to create, ${room} creation(s) left this hour (limits.createsPerHour ${config.limits.createsPerHour}); apply creates ${room} and defers the rest to a later run`,
       });
   }
-  return { formatVersion: 2, groups, warnings, unsafe, aliases: desired.aliases, context };
+  const labels = labelChanges(desired, live);
+  return {
+    formatVersion: 2,
+    ...(labels.length ? { labels } : {}),
+    groups,
+    warnings,
+    unsafe,
+    aliases: desired.aliases,
+    context,
+  };
+}
+
+/** Managed labels (config `labels`) missing on the account are created; a wrong colour is corrected. */
+function labelChanges(desired: Desired, live: Live): LabelChange[] {
+  if (!live.labels) return []; // not read (no managed labels), or refused: warned about already
+  const out: LabelChange[] = [];
+  for (const [name, want] of Object.entries(desired.config.labels)) {
+    const have = live.labels.find((l) => l.name === name);
+    if (!have) out.push({ kind: "createLabel", name, color: want.color, colorHex: want.colorHex });
+    else if (have.color !== want.color)
+      out.push({
+        kind: "setLabelColor",
+        name,
+        id: have.id,
+        ...(have.color !== undefined ? { from: have.color } : {}),
+        to: want.color,
+        colorHex: want.colorHex,
+      });
+  }
+  return out;
 }
 
 /** What apply needs of the configuration and of the live fleet, carried in the plan. */

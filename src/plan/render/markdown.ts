@@ -93,12 +93,23 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   if (marker) head.push(marker);
   const sandbox = plan.target === "sandbox" ? " (SANDBOX: the built-in simulator, not WhatsApp)" : "";
   head.push(`### ${escapeMarkdown(`${opts.title ?? "wagroups plan"}${sandbox}`)}`, "");
+  const labels = plan.labels ?? [];
   head.push(
-    changed.length
+    changed.length || labels.length
       ? `**Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; ${c.add} ${c.add === 1 ? "person" : "people"} to add, ${c.remove} to remove**`
       : `**No changes.** ${MATCHES}`,
     "",
   );
+  if (labels.length) {
+    head.push("**Labels managed in `wagroups.yaml`:**");
+    for (const l of labels)
+      head.push(
+        l.kind === "createLabel"
+          ? `- create ${text(`"${l.name}"`)} (colour ${l.color})`
+          : `- ${text(`"${l.name}"`)}: colour ${l.from ?? "unknown"} → ${l.to}`,
+      );
+    head.push("");
+  }
   if (plan.unsafe.length) {
     head.push("> [!CAUTION]", "> **Unsafe: apply refuses this plan without `--force`:**");
     for (const u of plan.unsafe) head.push(`> - ${text(u)}`);
@@ -200,8 +211,12 @@ function summary(g: GroupPlan): string {
       case "sendInvites":
         parts.push(`invite ${c.participants.length}`);
         break;
-      case "addLabels":
-        parts.push(`label ${c.labels.length}`);
+      case "welcome":
+        parts.push("welcome message");
+        break;
+      case "setLabels":
+        if (c.add.length) parts.push(`label ${c.add.length}`);
+        if (c.remove.length) parts.push(`unlabel ${c.remove.length}`);
         break;
       case "farewell":
         parts.push("farewell message");

@@ -17,8 +17,22 @@ export function renderText(plan: Plan, opts: TextOptions = {}): string {
       "",
     );
   const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
-  if (!changed.length) lines.push(`No changes. ${MATCHES}`);
+  const labels = plan.labels ?? [];
+  if (!changed.length && !labels.length) lines.push(`No changes. ${MATCHES}`);
   else lines.push("wagroups will perform the following actions:", "");
+  if (labels.length) {
+    lines.push(paint("bold", "  labels (managed in wagroups.yaml)"));
+    for (const l of labels)
+      lines.push(
+        l.kind === "createLabel"
+          ? paint("green", `      + create label "${l.name}" (colour ${l.color}, ${l.colorHex})`)
+          : paint(
+              "yellow",
+              `      ~ label "${l.name}" colour: ${l.from ?? "(unknown)"} -> ${l.to} (${l.colorHex})`,
+            ),
+      );
+    lines.push("");
+  }
   for (const g of changed) {
     lines.push(...groupLines(g, plan, paint), "");
   }
@@ -103,13 +117,32 @@ export function changeLine(c: Change, plan: Plan, paint: Paint, mask = false): s
       return paint("cyan", `± promote ${c.participants.length}: ${people(c.participants)}`);
     case "demote":
       return paint("cyan", `± demote ${c.participants.length}: ${people(c.participants)}`);
-    case "sendInvites":
-      return paint(
-        "green",
-        `+ invite ${c.participants.length} (adds were refused before): ${people(c.participants)}`,
-      );
-    case "addLabels":
-      return paint("green", `+ labels: ${c.labels.join(", ")}`);
+    case "sendInvites": {
+      const cold = c.warmup ?? [];
+      const refused = c.participants.filter((j) => !cold.includes(j));
+      const lines = [];
+      if (refused.length)
+        lines.push(
+          paint("green", `+ invite ${refused.length} (adds were refused before): ${people(refused)}`),
+        );
+      if (cold.length)
+        lines.push(
+          paint(
+            "green",
+            `+ invite ${cold.length} (warm-up: not written to us within invites.warmupHours, so not added): ${people(cold)}`,
+          ),
+        );
+      return lines.join("\n");
+    }
+    case "welcome":
+      return paint("green", `+ welcome message: ${quote(c.message)}`);
+    case "setLabels":
+      return [
+        ...(c.add.length ? [paint("green", `+ labels: ${c.add.join(", ")}`)] : []),
+        ...(c.remove.length
+          ? [paint("red", `- labels (managed, not declared): ${c.remove.join(", ")}`)]
+          : []),
+      ].join("\n");
     case "farewell":
       return paint("red", `- farewell message: ${quote(c.message)}`);
     case "leave":

@@ -57,7 +57,7 @@ describe("planner: one change kind at a time, written out in full", () => {
       { kind: "setSetting", setting: "sendMessages", from: "all", to: "admins" },
       { kind: "setSetting", setting: "editInfo", from: "all", to: "admins" },
       { kind: "promote", participants: [n(1)] },
-      { kind: "addLabels", labels: ["vip"], ids: { vip: "1" } },
+      { kind: "setLabels", add: ["vip"], remove: [], ids: { vip: "1" } },
     ]);
   });
 
@@ -180,7 +180,7 @@ describe("planner: one change kind at a time, written out in full", () => {
       groups: [l],
       labelIds: { vip: "1", gold: "2" },
     });
-    expect(only(p).changes).toEqual([{ kind: "addLabels", labels: ["gold"], ids: { gold: "2" } }]);
+    expect(only(p).changes).toEqual([{ kind: "setLabels", add: ["gold"], remove: [], ids: { gold: "2" } }]);
     expect(p.warnings[0]!.code).toBe("unknown-label");
   });
 

@@ -89,7 +89,7 @@ function everyKind(): Plan {
           { kind: "demote", participants: jids(6) },
           { kind: "removeParticipants", participants: jids(7) },
           { kind: "sendInvites", participants: jids(8) },
-          { kind: "addLabels", labels: ["vip"], ids: { vip: "1" } },
+          { kind: "setLabels", add: ["vip"], remove: [], ids: { vip: "1" } },
         ],
         pending: jids(9),
       }),
