@@ -122,6 +122,10 @@ export function buildProgram(
       "wawp",
     )
     .option("--session <name>", "the WAHA session it serves (with --backend waha)", "default")
+    .option(
+      "--quirks <list>",
+      "play a server that differs: old-server, not-business, noweb-store-off, participants-null (comma-separated)",
+    )
     .action(async (o) => (await import("./commands/sandbox.js")).serveCommand(o, ctx()));
   sandbox
     .command("drift")

@@ -1,6 +1,6 @@
 // WhatsApp Business labels: the palette, the instance's labels and each chat's set, on the routes real
-// servers have (`GET/POST /labels`, `PUT /labels/{id}`, `GET/PUT /labels/chats/{chatId}`). Sources: WAHA
-// src/api/labels.controller.ts and src/structures/labels.dto.ts.
+// servers have (`GET/POST /labels`, `PUT /labels/{id}`, `GET/PUT /labels/chats/{chatId}`); there is no
+// `PUT /labels/{id}/chats/{chatId}`. Sources: WAHA src/api/labels.controller.ts, src/structures/labels.dto.ts.
 import type { Persona, Reply } from "./engines/persona.js";
 import { nestError } from "./engines/persona.js";
 import { refuse } from "./model.js";
@@ -100,7 +100,12 @@ export function labelRoute(
     return refuse(400, "color or colorHex is required", "bad-request");
   };
   if (!b && m === "GET") return { status: 200, body: book.list() };
-  if (!b && m === "POST") return { status: 201, body: book.save(undefined, name(), color()) };
+  if (!b && m === "POST") {
+    // WAHA's controller refuses a second label of the same name before the engine is asked
+    const same = book.list().find((l) => l.name === name());
+    if (same) return nestError(422, `Label with '${same.name}' already exists, id: ${same.id}`);
+    return { status: 201, body: book.save(undefined, name(), color()) };
+  }
   if (b === "chats" && c && !d && m === "GET") return { status: 200, body: book.ofChat(c) };
   if (b === "chats" && c && !d && m === "PUT") {
     const list = body.labels;
@@ -113,13 +118,6 @@ export function labelRoute(
     return persona.done("labels");
   }
   if (b && b !== "chats" && !c && m === "PUT") return { status: 200, body: book.save(b, name(), color()) };
-  // No real server has PUT /labels/{id}/chats/{chatId}; the documented persona keeps it only until the
-  // client sends PUT /labels/chats/{chatId} (src/wawp is another change), then this goes.
-  if (persona.engine === "wawp" && b && b !== "chats" && c === "chats" && d && m === "PUT") {
-    book.get(b);
-    book.setChat(d, [...book.ofChat(d).map((l) => l.id), b]);
-    return { status: 200, body: { success: true } };
-  }
   return nestError(
     404,
     `Cannot ${m} /labels${parts

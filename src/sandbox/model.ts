@@ -221,13 +221,21 @@ export class WhatsAppModel {
     });
   }
 
-  /** Promote or demote, with the same `whole` choice as remove. */
-  setRole(g: SbGroup, ids: string[], action: "promote" | "demote", whole: boolean): ChangeResult[] {
+  /** Promote or demote, with the same `whole` choice as remove; `skipStrangers`: nobody unknown fails it. */
+  setRole(
+    g: SbGroup,
+    ids: string[],
+    action: "promote" | "demote",
+    whole: boolean,
+    skipStrangers = false,
+  ): ChangeResult[] {
     this.requireAdmin(g);
     const jids = ids.map((i) => personJid(i));
     if (whole)
       for (const jid of jids) {
-        const p = this.find(g, jid) ?? refuse(404, `${jid} is not a participant`, "bad-request");
+        const p = this.find(g, jid);
+        if (!p && skipStrangers) continue;
+        if (!p) return refuse(404, `${jid} is not a participant`, "bad-request");
         if (action === "demote" && this.protectedFrom(g, p))
           refuse(403, "the group creator cannot be demoted", "creator");
       }

@@ -3,7 +3,7 @@
 import { personJid } from "../jid.js";
 import type { WawpRequest } from "../wawp/transport.js";
 import { type Persona, personaFor } from "./engines/index.js";
-import { NOT_IMPLEMENTED, nestError, participantsV2, type Reply } from "./engines/persona.js";
+import { NOT_IMPLEMENTED, nestError, type Reply } from "./engines/persona.js";
 import { LabelBook, labelRoute } from "./labels.js";
 import { type MessageFilter, ModelError, refuse, type WhatsAppModel } from "./model.js";
 import type { Engine, SbGroup } from "./state.js";
@@ -20,6 +20,11 @@ export interface RouterOptions {
 }
 
 const DAY_MS = 86_400_000;
+// WAHA's own wording (noweb/session.noweb.core.ts)
+const NOWEB_STORE =
+  'Enable NOWEB store "config.noweb.store.enabled=True" and "config.noweb.store.full_sync=True" when starting a new session. Read more: https://waha.devlike.pro/docs/engines/noweb#store';
+// WhatsApp refuses label queries for a personal number; the wording is ours (no engine source seen)
+const NOT_BUSINESS = "Labels are available only on a WhatsApp Business number";
 // which body field each settings route reads
 const SETTING_FIELD: Record<string, string> = {
   "messages-admin-only": "adminsOnly",
@@ -48,25 +53,53 @@ export class Router {
       return this.dispatch(req);
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
-      return this.persona.refused(e, { method: req.method, path: req.path });
+      const { query, body } = req;
+      return this.persona.refused(e, {
+        method: req.method,
+        path: req.path,
+        ...(query ? { query } : {}),
+        ...(body !== undefined ? { body } : {}),
+      });
     }
   }
 
+  /** What the server answers before any handler runs: a route it lacks, or a store it was not given. */
+  private gate(m: string, path: string, parts: (string | undefined)[]): Reply | undefined {
+    const quirks = this.model.state.quirks ?? {};
+    const [a, b, c, d, e] = parts;
+    if (quirks.oldServer) {
+      const newer =
+        (a === "groups" && b === "count" && !c) ||
+        (a === "groups" && c === "participants" && d === "v2") ||
+        (a === "groups" && c === "settings" && (e === "member-add-mode" || e === "membership-approval"));
+      if (newer) return nestError(404, `Cannot ${m} ${path}`);
+    }
+    if (this.persona.lacks(m, path)) return nestError(422, NOT_IMPLEMENTED);
+    const noweb = this.persona.engine === "noweb" || this.persona.engine === "noweb-lid";
+    if (noweb && quirks.nowebStoreOff && (a === "labels" || (a === "chats" && c === "messages")))
+      return nestError(400, NOWEB_STORE);
+    if (quirks.notBusiness && a === "labels") return nestError(400, NOT_BUSINESS);
+    return undefined;
+  }
+
   private dispatch(req: WawpRequest): Reply {
-    const [a, b, c, d, e] = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+    const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+    const [a, b, c, d, e] = parts;
     const m = req.method;
     const q = req.query ?? {};
     const body = (req.body ?? {}) as Body;
     const ok = (value: unknown, status = 200): Reply => ({ status, body: value });
     const model = this.model;
     const p = this.persona;
+    const gated = this.gate(m, req.path, parts);
+    if (gated) return gated;
     if (a === "groups") {
       if (!b && m === "GET") return ok(this.listGroups(q));
       if (!b && m === "POST") {
-        const name =
-          typeof body.name === "string" ? body.name : refuse(400, "name is required", "bad-request");
+        // WAHA's DTO validation answers before the engine is asked
+        if (typeof body.name !== "string") return nestError(400, "name must be a string");
         const asked = body.participants === undefined ? [] : people(body);
-        const { group, results } = model.create(name, asked, p.startSettings);
+        const { group, results } = model.create(body.name, asked, p.startSettings);
         return ok(p.created(group, results), 201);
       }
       if (b === "count" && !c && m === "GET") return ok({ count: model.mine().length });
@@ -74,19 +107,17 @@ export class Router {
         const g = model.group(b);
         if (!c && m === "GET") return ok(p.group(g, q.exclude !== "participants"));
         if (!c && m === "DELETE") {
-          if (p.deleteMissing) return nestError(422, NOT_IMPLEMENTED);
           model.deleteGroup(g);
           return p.done("delete");
         }
         if (c === "participants" && !d && m === "GET") return ok(p.participants(model.visible(g)));
-        if (c === "participants" && d === "v2" && m === "GET")
-          return ok(participantsV2(model.visible(g), model, p.engine === "noweb-lid"));
+        if (c === "participants" && d === "v2" && m === "GET") return ok(p.participantsV2(model.visible(g)));
         if (c === "participants" && d === "add" && m === "POST")
           return ok(p.added(g, model.add(g, people(body))));
         if (c === "participants" && d === "remove" && m === "POST")
           return ok(p.changed(g, "remove", model.remove(g, people(body), p.wholeCall)));
         if (c === "admin" && (d === "promote" || d === "demote") && m === "POST")
-          return ok(p.changed(g, d, model.setRole(g, people(body), d, p.wholeCall)));
+          return ok(p.changed(g, d, model.setRole(g, people(body), d, p.wholeCall, p.skipsStrangers)));
         if ((c === "subject" || c === "description") && !d && m === "PUT") return this.setText(g, c, body);
         if (c === "picture" && !d) return this.picture(g, m, q, body);
         if (c === "settings" && d === "security" && e && SETTING_FIELD[e]) {
@@ -95,7 +126,7 @@ export class Router {
             const v = body[SETTING_FIELD[e]!];
             if (typeof v !== "boolean") refuse(400, `${SETTING_FIELD[e]} must be a boolean`, "bad-request");
             model.setSetting(g, e, v as boolean);
-            return p.done("setting");
+            return p.done("setting", e);
           }
         }
         if (c === "invite-code" && !d && m === "GET") return ok(model.inviteCode(g));
@@ -117,7 +148,12 @@ export class Router {
       const pn = personJid(c);
       return ok({ lid: model.lidOf({ jid: pn, role: "member" }), pn });
     }
-    if (a === "lids" && b && b !== "pn" && !c && m === "GET") return ok({ lid: b, pn: model.phoneOfLid(b) });
+    if (a === "lids" && b && b !== "pn" && !c && m === "GET") {
+      const pn = model.phoneOfLid(b);
+      if (pn === null && p.unknownLid === "404")
+        return { status: 404, body: { message: "Not Found", statusCode: 404 } };
+      return ok({ lid: b, pn });
+    }
     if (a === "labels") return labelRoute(this.labelBook, p, m, [b, c, d], body);
     return nestError(404, `Cannot ${m} ${req.path}`);
   }
@@ -125,14 +161,14 @@ export class Router {
   private listGroups(q: Query): unknown {
     const mine = this.model.mine();
     const offset = Math.max(0, Number(q.offset ?? 0) || 0);
-    if (this.persona.ignoresSort) {
+    if (this.persona.listOrder === "activity") {
       // someone wrote in the quietest chat while the client paged: it jumps to the top (WEBJS)
       if (offset > 0 && mine.length > 1) {
         const quietest = mine.reduce((x, y) => (activity(y) < activity(x) ? y : x));
         quietest.activity = Math.max(...mine.map(activity)) + 1;
       }
       mine.sort((x, y) => activity(y) - activity(x));
-    } else {
+    } else if (this.persona.listOrder === "asked") {
       const key = q.sortBy === "subject" ? "subject" : "id";
       mine.sort((x, y) => (x[key] < y[key] ? -1 : x[key] > y[key] ? 1 : 0));
       if (q.sortOrder === "desc") mine.reverse();

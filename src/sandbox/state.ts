@@ -48,11 +48,51 @@ export interface SbMessage {
   body: string;
 }
 
+/**
+ * How the server behind the instance differs from a current WAHA on a Business number. All off by
+ * default; `sandbox serve --quirks` turns them on.
+ */
+export interface ServerQuirks {
+  /** a WAHA older than participants/v2, /groups/count and the member-add-mode and
+   * membership-approval settings routes: they answer NestJS's 404 "Cannot GET …" */
+  oldServer?: boolean;
+  /** not a WhatsApp Business number: every label route is refused */
+  notBusiness?: boolean;
+  /** NOWEB started without its store: labels and chat messages answer 400 "Enable NOWEB store" */
+  nowebStoreOff?: boolean;
+  /** GOWS has not fetched the groups in full: listings carry `Participants: null` */
+  participantsNull?: boolean;
+}
+
+export const QUIRKS = {
+  "old-server": "oldServer",
+  "not-business": "notBusiness",
+  "noweb-store-off": "nowebStoreOff",
+  "participants-null": "participantsNull",
+} as const satisfies Record<string, keyof ServerQuirks>;
+
+/** `old-server,not-business` -> the quirks; an unknown name is a one-line error naming where. */
+export function parseQuirks(value: string, where: string): ServerQuirks {
+  const out: ServerQuirks = {};
+  for (const name of value
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const key = (QUIRKS as Record<string, keyof ServerQuirks>)[name];
+    if (!key)
+      throw new UsageError(`${where}: unknown quirk "${name}" (known: ${Object.keys(QUIRKS).join(", ")})`);
+    out[key] = true;
+  }
+  return out;
+}
+
 export interface SandboxState {
   version: 1;
   /** the instance's own jid */
   self: string;
   engine: Engine;
+  /** absent in older state files: a current server, Business number */
+  quirks?: ServerQuirks;
   groups: SbGroup[];
   /** numbers whose privacy settings allow only invitations (add answers 403) */
   privacyRestricted: string[];

@@ -6,7 +6,7 @@ import { parseFaults } from "../../sandbox/faults.js";
 import { Sandbox } from "../../sandbox/sandbox.js";
 import { seedState } from "../../sandbox/seed.js";
 import { serveSandbox } from "../../sandbox/server.js";
-import { parseEngine } from "../../sandbox/state.js";
+import { parseEngine, parseQuirks, QUIRKS } from "../../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../../sandbox/store.js";
 import type { Output } from "../output.js";
 
@@ -19,6 +19,8 @@ export interface ServeOptions {
   engine?: string;
   backend?: string;
   session?: string;
+  /** comma-separated server quirks (src/sandbox/state.ts QUIRKS) */
+  quirks?: string;
 }
 
 /** Serve until SIGINT/SIGTERM; the first stdout line is the base URL. */
@@ -32,6 +34,8 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
     throw new UsageError(`--backend must be wawp or waha (got "${backend}")`);
   // the engine is saved with --state, so a server restarted on the same file plays the same engine
   if (opts.engine) state.engine = parseEngine(opts.engine, "--engine");
+  // saved with --state like the engine; --quirks "" turns them all off again
+  if (opts.quirks !== undefined) state.quirks = parseQuirks(opts.quirks, "--quirks");
   addSecret(opts.token);
   const sandbox = new Sandbox(state, {
     instanceId: opts.instance,
@@ -60,6 +64,8 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
       ? `wagroups sandbox: serving the WAHA API at ${running.baseUrl} (session "${sandbox.session}", X-Api-Key: the --token; engine ${sandbox.engine}); Ctrl-C stops\n`
       : `wagroups sandbox: serving the Wawp API at ${running.baseUrl} (instance "${opts.instance}", engine ${sandbox.engine}); Ctrl-C stops\n`,
   );
+  const on = Object.entries(QUIRKS).filter(([, key]) => sandbox.state.quirks?.[key]);
+  if (on.length) io.err(`wagroups sandbox: playing a server with ${on.map(([name]) => name).join(", ")}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -6,7 +6,16 @@
 // and groups.noweb.ts; Baileys src/Socket/groups.ts (extractGroupMetadata, groupParticipantsUpdate).
 import type { AddResult, ChangeResult, ModelError } from "../model.js";
 import type { SbGroup, SbParticipant } from "../state.js";
-import { exceptionError, nestError, type Persona, type PersonaDeps, sWhatsapp } from "./persona.js";
+import {
+  exceptionError,
+  nestError,
+  type Persona,
+  type PersonaDeps,
+  participantsV2,
+  sWhatsapp,
+} from "./persona.js";
+
+const WAHA_AT = "WhatsappSessionNoWebCore (/app/dist/core/engines/noweb/session.noweb.core.js)";
 
 // Baileys throws a Boom carrying the WhatsApp server's error text
 const BAILEYS_TEXT: Record<string, string> = {
@@ -16,30 +25,37 @@ const BAILEYS_TEXT: Record<string, string> = {
   creator: "not-acceptable",
 };
 
+const descId = (g: SbGroup) => `3EB0${g.creation.toString(16).toUpperCase()}`;
+
 export function nowebPersona({ model, now }: PersonaDeps, lidMode: boolean): Persona {
   const idOf = (p: SbParticipant) => (lidMode || (p.lid && p.hidePn) ? model.lidOf(p) : sWhatsapp(p.jid));
   const participant = (p: SbParticipant) => {
     const id = idOf(p);
     const out: Record<string, unknown> = { id };
     if (id.endsWith("@lid") && !p.hidePn) out.phoneNumber = sWhatsapp(p.jid);
-    if (!id.endsWith("@lid") && p.lid) out.lid = p.lid;
+    // Baileys pairs every number with its privacy ID in pn groups
+    if (!id.endsWith("@lid")) out.lid = model.lidOf(p);
+    else if (!lidMode) out.lid = id;
     out.admin = p.role === "member" ? null : p.role;
     return out;
   };
   const metadata = (g: SbGroup, withParticipants: boolean) => {
     const ownerLid = model.lidOf({ jid: g.owner, role: "superadmin" });
+    const owner = lidMode ? ownerLid : sWhatsapp(g.owner);
     return {
       id: g.id,
       addressingMode: lidMode ? "lid" : "pn",
       subject: g.subject,
-      subjectOwner: lidMode ? ownerLid : sWhatsapp(g.owner),
+      subjectOwner: owner,
       subjectTime: g.creation,
       size: g.participants.length,
       creation: g.creation,
-      owner: lidMode ? ownerLid : sWhatsapp(g.owner),
+      owner,
       ...(lidMode ? { ownerPn: sWhatsapp(g.owner) } : {}),
-      desc: g.description,
-      descId: `${g.creation}`,
+      // extractGroupMetadata sets the desc* keys only from a <description> node
+      ...(g.description
+        ? { desc: g.description, descId: descId(g), descOwner: owner, descTime: g.creation }
+        : {}),
       restrict: g.restrict,
       announce: g.announce,
       isCommunity: false,
@@ -66,9 +82,10 @@ export function nowebPersona({ model, now }: PersonaDeps, lidMode: boolean): Per
   };
   return {
     engine: lidMode ? "noweb-lid" : "noweb",
-    ignoresSort: false,
+    listOrder: "asked",
     wholeCall: false,
-    deleteMissing: true,
+    lacks: (m, path) => m === "DELETE" && /^\/groups\/[^/]+$/.test(path),
+    unknownLid: "null",
     rejectsEmptyText: false,
     cachesPictures: true,
     startSettings: { announce: false, restrict: false },
@@ -76,7 +93,17 @@ export function nowebPersona({ model, now }: PersonaDeps, lidMode: boolean): Per
       Object.fromEntries(page.map((g) => [g.id, metadata(g, withParticipants)])),
     group: metadata,
     participants: (g) => g.participants.map(participant),
-    created: (g) => metadata(g, true),
+    participantsV2: (g) => participantsV2(g, model, lidMode, undefined, false),
+    // the server lists a failed invitee with an error attribute that extractGroupMetadata drops, so
+    // the reply shows them as a member though they were not added
+    created: (g, results) => {
+      const failed = results.filter((r) => r.code !== 200 && r.code !== 409);
+      const shown = {
+        ...g,
+        participants: [...g.participants, ...failed.map((r) => ({ jid: r.jid, role: "member" as const }))],
+      };
+      return { ...metadata(shown, true), size: shown.participants.length };
+    },
     added: (g, results: AddResult[]) =>
       results.map((r) =>
         personNode(
@@ -96,10 +123,18 @@ export function nowebPersona({ model, now }: PersonaDeps, lidMode: boolean): Per
         ),
       ),
     changed: (g, _action, results: ChangeResult[]) => results.map((r) => personNode(g, r.jid, r.code)),
-    done: (op) => ({ status: 200, body: op === "picture" ? { success: true } : undefined }),
+    // the setters return nothing, except setMembershipApprovalMode, which returns Baileys' `true`
+    done: (op, setting) => ({
+      status: 200,
+      body: op === "picture" ? { success: true } : setting === "membership-approval" ? true : undefined,
+    }),
     refused(e: ModelError, req) {
       if (e.reason === "bad-request") return nestError(400, e.message);
-      return exceptionError(BAILEYS_TEXT[e.reason] ?? e.message, req, now());
+      // WAHA's getGroup looks the group up itself and throws its own text
+      const id = /^\/groups\/([^/]+)$/.exec(req.path)?.[1];
+      if (e.reason === "not-found" && req.method === "GET" && id)
+        return exceptionError(`Group with id '${decodeURIComponent(id)}' not found`, req, now(), WAHA_AT);
+      return exceptionError(BAILEYS_TEXT[e.reason] ?? e.message, req, now(), WAHA_AT);
     },
   };
 }

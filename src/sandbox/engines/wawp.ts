@@ -3,9 +3,9 @@
 // The sandbox's default, and exactly what it answered before it learned the engines' quirks.
 import type { ModelError } from "../model.js";
 import type { SbGroup } from "../state.js";
-import { nestError, type Persona, type PersonaDeps, sWhatsapp } from "./persona.js";
+import { nestError, type Persona, type PersonaDeps, participantsV2, sWhatsapp } from "./persona.js";
 
-export function wawpPersona(_deps: PersonaDeps): Persona {
+export function wawpPersona(deps: PersonaDeps): Persona {
   const group = (g: SbGroup, withParticipants: boolean) => ({
     id: g.id,
     subject: g.subject,
@@ -29,9 +29,10 @@ export function wawpPersona(_deps: PersonaDeps): Persona {
   });
   return {
     engine: "wawp",
-    ignoresSort: false,
+    listOrder: "asked",
     wholeCall: true,
-    deleteMissing: false,
+    lacks: () => false,
+    unknownLid: "null",
     rejectsEmptyText: false,
     cachesPictures: false,
     startSettings: { announce: false, restrict: false },
@@ -43,6 +44,7 @@ export function wawpPersona(_deps: PersonaDeps): Persona {
         isAdmin: p.role !== "member",
         isSuperAdmin: p.role === "superadmin",
       })),
+    participantsV2: (g) => participantsV2(g, deps.model, false, null),
     created: (g, results) => ({
       id: g.id,
       subject: g.subject,
