@@ -60,7 +60,20 @@ export function diffGroup(d: DesiredGroup, live: LiveGroup | undefined, ctx: Dif
     pending: [] as string[],
   };
   if (d.retired) return retireGroup(d, live, ctx, base);
-  if (!live) return { ...base, subject: d.subject, action: "create", changes: createChanges(d, ctx) };
+  if (!live) {
+    const changes = createChanges(d, ctx);
+    const create = changes[0] as Extract<Change, { kind: "create" }>;
+    if (!create.participants.length && d.admins.length + d.members.length > 0) {
+      // WhatsApp does not create a group with nobody in it: it waits until someone listed has written
+      ctx.warn({
+        code: "warmup-create-waits",
+        serial: d.serial,
+        message: `nobody listed has written to the instance within invites.warmupHours (${ctx.config.invites.warmupHours} h); the group is created once someone has`,
+      });
+      return { ...base, subject: d.subject, action: "none", changes: [] };
+    }
+    return { ...base, subject: d.subject, action: "create", changes };
+  }
   return updateGroup(d, live, ctx, base);
 }
 

@@ -30,7 +30,34 @@ function g(partial: Partial<SbGroup> & Pick<SbGroup, "id" | "subject" | "partici
   };
 }
 
-export function seedState(): SandboxState {
+// people of the example fleet who wrote to the business lately, so invites.warmupHours adds them; the
+// cohort's +1 415 555 0145 never wrote: the plan invites them instead (the warm-up, shown)
+const WARM = [
+  "14155550107",
+  "14155550140",
+  "14155550141",
+  "14155550142",
+  "14155550143",
+  "14155550144",
+  "442079460958",
+  "4930901820",
+  "14155550108",
+  "14155550180",
+  "14155550182",
+  "14155550183",
+  "14155550199",
+  "14155550181",
+  "14155550123",
+];
+
+/** A message the person sent a few hours before the sandbox was made (seeded relative to now). */
+function wroteLately(digits: string, now: number) {
+  return [
+    { id: `seed-in-${digits}`, timestamp: now - 3 * 3600, fromMe: false, body: "Hi, is there an update?" },
+  ];
+}
+
+export function seedState(now = Math.floor(Date.now() / 1000)): SandboxState {
   // a fresh copy every time: the participants below are shared objects, and sandboxes mutate state
   return structuredClone<SandboxState>({
     version: 1,
@@ -49,7 +76,9 @@ export function seedState(): SandboxState {
       // the farewell of a group retired earlier, so the history looks lived-in
       "14155550101@c.us": [
         { id: "seed-1", timestamp: T0 + 3 * day, fromMe: true, body: "Welcome aboard, Dana!" },
+        ...wroteLately("14155550101", now),
       ],
+      ...Object.fromEntries(WARM.map((d) => [c(d), wroteLately(d, now)])),
     },
     groups: [
       // drifted: old subject and description, Marco not yet admin, a contractor who left the job,
