@@ -7,7 +7,7 @@
 //        node test/bench/scale.mjs --full                      the whole curve (about 15 minutes)
 //        node test/bench/scale.mjs plan|validate GROUPS PARTICIPANTS [RUNS]
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { makeFleet } from "./fleet.mjs";
 import { BIN, median, serve, timed } from "./serve.mjs";
@@ -111,4 +111,9 @@ async function bench([command, groups, participants, runs]) {
 const started = performance.now();
 const rows = [];
 for (const c of cases) rows.push(await bench(c));
-console.log(`\n${rows.length} case(s) in ${((performance.now() - started) / 1000).toFixed(0)} s (medians)`);
+// wall times on a shared machine mean little without its load; the ratios are of runs taken in turn
+console.log(
+  `\n${rows.length} case(s) in ${((performance.now() - started) / 1000).toFixed(0)} s (medians); load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} on ${availableParallelism()} cores`,
+);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect, loadFleet, planFleet, renderText } from "../../dist/index.js";
+import { connect, loadFleet, plan, readLive, renderText, scopeFleet } from "../../dist/index.js";
 import { makeFleet } from "./fleet.mjs";
 import { serve } from "./serve.mjs";
 
@@ -40,12 +40,14 @@ stage("manifests (Desired)", `${loaded.desired.groups.length} groups`);
 const conn = connect({ env: server.env });
 const listing = await conn.client.listGroups();
 stage("live listing (LiveGroup[])", `${listing.length} groups`);
-const planned = await planFleet({ reader: conn.client }, { desired: loaded.desired });
-stage(
-  "plan (Plan, scope, live again)",
-  `${planned.plan.groups.filter((g) => g.changes.length).length} with changes`,
-);
-const text = renderText(planned.plan);
+const { desired } = loaded;
+const scope = scopeFleet(desired.groups, listing, desired.config, {});
+stage("scope (identity)", `${scope.groups.length} groups in scope`);
+const live = await readLive(conn.client, listing, scope, desired.config);
+stage("live (per-group reads)", `${live.groups.length} groups`);
+const planned = plan(desired, live, { now: Math.floor(Date.now() / 1000), scope });
+stage("plan (Plan)", `${planned.groups.filter((g) => g.changes.length).length} with changes`);
+const text = renderText(planned);
 stage("rendered text", `${text.length} characters`);
 const peak = process.resourceUsage().maxRSS * 1024;
 await conn.finish();
@@ -63,4 +65,4 @@ for (const [name, bytes, detail] of rows)
 console.log(`  ${"heap held at the end".padEnd(32)} ${MiB(last)}`);
 console.log(`  ${"peak RSS".padEnd(32)} ${MiB(peak)}`);
 // keep every stage alive until measured
-if (!loaded || !listing || !planned || !text) throw new Error("unreachable");
+if (!loaded || !listing || !scope || !live || !planned || !text) throw new Error("unreachable");
