@@ -28,12 +28,13 @@ export function serve(args) {
         log: async () => (await fetch(`${origin}/__sandbox/log?instance_id=bench&access_token=bench`)).json(),
         clearLog: async () =>
           fetch(`${origin}/__sandbox/log?instance_id=bench&access_token=bench`, { method: "DELETE" }),
-        /** resolves once the simulator has saved its state and exited */
-        stop: () =>
+        /** resolves once the simulator has saved its state and exited; SIGKILL skips the save (a
+         * 10-million-membership state takes a while to write, and the benchmarks never reuse it) */
+        stop: (signal = "SIGTERM") =>
           new Promise((done) => {
             child.removeAllListeners("exit");
             child.once("exit", () => done());
-            child.kill("SIGTERM");
+            child.kill(signal);
           }),
       });
     });
