@@ -1,5 +1,6 @@
 // Where the API is: Wawp, a self-hosted WAHA, or the built-in sandbox (in-process, its state kept in
 // .wagroups/sandbox.json). The choice is the CLI's (src/cli/backend.ts); the client only sees a Transport.
+import type { Clock } from "../clock.js";
 import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
 import { parseFaults } from "../sandbox/faults.js";
@@ -18,6 +19,8 @@ export interface Connection {
   /** where requests go, safe to print; exactly "sandbox" for the sandbox */
   label: string;
   sandbox?: Sandbox;
+  /** the embedded sandbox's simulated time, for the executor: paced writes take no wall time */
+  clock?: Clock;
   /** persist the sandbox's state (when it changed) and close connections */
   finish(): Promise<void>;
 }
@@ -36,7 +39,14 @@ export function connect(opts: ConnectOptions = {}): Connection {
   const backend = chooseBackend(env, { ...(opts.sandbox ? { sandbox: true } : {}) });
   if (backend.kind === "sandbox") {
     const file = stateFile(env);
-    const sandbox = new Sandbox(loadState(file), { faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS) });
+    // the write budget paces a real number; in the simulator its waits pass at once, and the simulator's
+    // clock moves by them, so the live state reads as if the apply had taken its real time
+    let skipped = 0;
+    const clock: Clock = { now: () => Date.now() + skipped, sleep: async (ms) => void (skipped += ms) };
+    const sandbox = new Sandbox(loadState(file), {
+      faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS),
+      now: clock.now,
+    });
     opts.notice?.(
       `wagroups: SANDBOX: ${backend.why === "asked" ? "using the built-in sandbox as asked" : "no backend configured (WAWP_* or WAHA_*): using the built-in sandbox"}, not WhatsApp (${file})`,
     );
@@ -44,6 +54,7 @@ export function connect(opts: ConnectOptions = {}): Connection {
       client: new WawpClient(inProcessTransport(sandbox), opts.client),
       label: "sandbox",
       sandbox,
+      clock,
       finish: async () => {
         if (sandbox.dirty) saveState(file, sandbox.state);
         sandbox.dirty = false;

@@ -102,6 +102,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     const report = await execute(plan, {
       reader: conn.client,
       mutator: conn.client,
+      ...(conn.clock ? { clock: conn.clock } : {}),
       onGroup: (r, done, total) => {
         if (io.isTTY || total <= 50 || Date.now() - lastTick > 30_000 || done === total) {
           lastTick = Date.now();
@@ -160,7 +161,7 @@ export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): s
     );
     for (const { g, j } of invited) lines.push(`  ${g.serial}: ${peopleList([j], plan.aliases, false)}`);
   }
-  log().info({ writes: report.writes }, "apply finished");
+  log().debug({ writes: report.writes }, "apply finished");
   return `${lines.join("\n")}\n`;
 }
 
