@@ -140,8 +140,9 @@ export function buildProgram(
       "change the local sandbox's live groups behind the manifests' back (for trying drift detection)",
     )
     .option("--state <file>", "the state file")
-    .option("--seed <n>", "which changes (a number)", "1")
-    .option("--changes <n>", "how many", "3")
+    .option("--dir <dir>", "the manifests whose groups drift", "groups")
+    .option("--seed <n>", "which groups and people (a number)", "1")
+    .option("--changes <n>", "how many: a subject, a member, a setting, a description, in turn", "3")
     .action(async (o) => (await import("./commands/sandbox.js")).driftCommand(o, ctx()));
   sandbox
     .command("reset")
