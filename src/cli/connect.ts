@@ -42,7 +42,12 @@ export function connect(opts: ConnectOptions = {}): Connection {
     // the write budget paces a real number; in the simulator its waits pass at once, and the simulator's
     // clock moves by them, so the live state reads as if the apply had taken its real time
     let skipped = 0;
-    const clock: Clock = { now: () => Date.now() + skipped, sleep: async (ms) => void (skipped += ms) };
+    const clock: Clock = {
+      now: () => Date.now() + skipped,
+      sleep: async (ms) => {
+        skipped += ms;
+      },
+    };
     const sandbox = new Sandbox(loadState(file), {
       faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS),
       now: clock.now,

@@ -15,6 +15,11 @@ export interface OutputOptions {
 }
 
 export function processOutput(opts: OutputOptions = {}): Output {
+  // a reader that stops early (`| head`) is not an error worth a stack trace
+  process.stdout.once("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const isTTY = !!process.stdout.isTTY;
   return {
     out: (t) => process.stdout.write(t),

@@ -85,7 +85,7 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
     expect(r.stderr).toContain(
       "SANDBOX: no backend configured (WAWP_* or WAHA_*): using the built-in sandbox",
     );
-    expect(r.stdout).toContain("Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 members");
+    expect(r.stdout).toContain("Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 member");
   });
 
   it("apply without --auto-approve on a non-terminal refuses and sends nothing", async () => {

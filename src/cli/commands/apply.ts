@@ -13,6 +13,7 @@ import { parseShard } from "../../plan/shard.js";
 import { observe, planFleet, recheckSaved } from "../../reconcile/index.js";
 import { connect } from "../connect.js";
 import type { Output } from "../output.js";
+import { checkTargets } from "../targets.js";
 import { instanceOf } from "./plan.js";
 import { loadOrExitAsync } from "./validate.js";
 
@@ -57,7 +58,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   try {
     const request = {
-      desired: loadOrExitAsync(dir, io).then((r) => r.desired),
+      desired: loadOrExitAsync(dir, io).then((r) => checkTargets(opts.group, r.desired)),
       targets,
       ...(shard ? { shard } : {}),
       notice: (l: string) => io.err(`${l}\n`),
