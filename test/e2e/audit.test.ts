@@ -38,7 +38,7 @@ beforeAll(async () => {
   mkdirSync(groups);
   writeFileSync(
     path.join(groups, "wagroups.yaml"),
-    'self: "+1 415 555 0100"\nsafety: { maxRemovalRatio: 0.25 }\n',
+    'self: "+1 415 555 0100"\nsafety: { maxRemovalRatio: 0.25 }\nlimits: { requestsPerMinute: 6000 }\n',
   );
   writeFileSync(path.join(groups, "people.yaml"), `canary: "${CANARIES[0]}"\n`);
   writeFileSync(
