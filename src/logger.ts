@@ -83,8 +83,6 @@ function textLine(color: boolean): (json: string) => void {
       .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
       .join(" ");
     const stack = (err as { stack?: string } | undefined)?.stack;
-    sink(
-      `wagroups: ${tag}${String(msg ?? "")}${extra ? ` (${extra})` : ""}\n${stack ? `${stack}\n` : ""}`,
-    );
+    sink(`wagroups: ${tag}${String(msg ?? "")}${extra ? ` (${extra})` : ""}\n${stack ? `${stack}\n` : ""}`);
   };
 }

@@ -62,7 +62,8 @@ function reason(e: unknown, env: Record<string, string | undefined>): string | u
 }
 
 // the server was never reached: the address is the likeliest culprit, so name the variable that set it
-const NO_SERVER = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo|certificate|CERT_|SSL/i;
+const NO_SERVER =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo|certificate|CERT_|SSL/i;
 
 function unreachable(message: string, env: Record<string, string | undefined>): string | undefined {
   if (!NO_SERVER.test(message)) return undefined;
