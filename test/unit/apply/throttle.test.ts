@@ -39,7 +39,11 @@ function busiestMinute(times: number[]): number {
 }
 
 /** One apply's worth of writes through its own bucket (a new process), timed on the shared clock. */
-async function run(clock: ReturnType<typeof fakeClock>, perMinute: number, writes: number): Promise<number[]> {
+async function run(
+  clock: ReturnType<typeof fakeClock>,
+  perMinute: number,
+  writes: number,
+): Promise<number[]> {
   const bucket = new TokenBucket(perMinute, clock);
   const at: number[] = [];
   for (let i = 0; i < writes; i++) {
