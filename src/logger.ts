@@ -20,7 +20,13 @@ export const DEFAULT_LEVEL = "info";
 
 let current: Logger = pino({ level: "silent" });
 let jsonMode = false;
-let sink: (line: string) => void = (l) => process.stderr.write(l);
+// sonic-boom, written synchronously: nothing is lost when the process exits right after an error line
+let stderr: DestinationStream | undefined;
+const toStderr = (line: string) => {
+  stderr ??= pino.destination({ fd: 2, sync: true });
+  stderr.write(line);
+};
+let sink: (line: string) => void = toStderr;
 
 const hooks = {
   // every message passes the redactor, so a token that sneaks into a log line never leaves
@@ -34,7 +40,7 @@ const hooks = {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   jsonMode = !!opts.json;
-  sink = opts.write ?? ((l) => process.stderr.write(l));
+  sink = opts.write ?? toStderr;
   const dest: DestinationStream = { write: jsonMode ? (l) => sink(l) : textLine(opts.color ?? false) };
   current = pino({ level: opts.level ?? DEFAULT_LEVEL, base: undefined, hooks }, dest);
   return current;

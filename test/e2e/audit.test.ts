@@ -133,7 +133,7 @@ beforeAll(async () => {
       await run([...debug, "plan", "--dir", groups], {
         env: { ...env, WAWP_BASE_URL: "http://127.0.0.1:9/v2" },
       }),
-      { code: 1, says: /Wawp API error/ },
+      { code: 1, says: /cannot reach WAWP_BASE_URL/ },
     );
     record("half credentials", await run(["plan", "--dir", groups], { env: { WAWP_ACCESS_TOKEN: TOKEN } }), {
       code: 1,

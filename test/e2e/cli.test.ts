@@ -107,7 +107,7 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
 
   it("sandbox drift changes live groups behind the manifests' back; plan catches it, apply repairs it", async () => {
     expect((await run(["apply", "--dir", dir, "--auto-approve"], { cwd })).code).toBe(0);
-    const d = await run(["sandbox", "drift", "--seed", "4"], { cwd });
+    const d = await run(["sandbox", "drift", "--dir", dir, "--seed", "4"], { cwd });
     expect(d.code).toBe(0);
     expect(d.stdout.split("\n").filter((l) => l.startsWith("~ ")).length).toBe(3);
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);
