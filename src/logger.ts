@@ -19,7 +19,6 @@ export interface LoggerOptions {
 export const DEFAULT_LEVEL = "info";
 
 let current: Logger = pino({ level: "silent" });
-let jsonMode = false;
 // sonic-boom, written synchronously: nothing is lost when the process exits right after an error line
 let stderr: DestinationStream | undefined;
 const toStderr = (line: string) => {
@@ -39,20 +38,14 @@ const hooks = {
 };
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  jsonMode = !!opts.json;
   sink = opts.write ?? toStderr;
-  const dest: DestinationStream = { write: jsonMode ? (l) => sink(l) : textLine(opts.color ?? false) };
+  const dest: DestinationStream = { write: opts.json ? (l) => sink(l) : textLine(opts.color ?? false) };
   current = pino({ level: opts.level ?? DEFAULT_LEVEL, base: undefined, hooks }, dest);
   return current;
 }
 
 export function log(): Logger {
   return current;
-}
-
-/** True once --json-logs chose JSON lines: every line on stderr must then be one. */
-export function jsonLogs(): boolean {
-  return jsonMode;
 }
 
 // a command's notices are output, not diagnostics: always shown, whatever --log-level says

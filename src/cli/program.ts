@@ -154,7 +154,7 @@ export function buildProgram(
 }
 
 /** Commander's error text as one line: "error: unknown command 'plna'\n(Did you mean plan?)" and the like. */
-export function usageLine(text: string): string {
+function usageLine(text: string): string {
   return text
     .trim()
     .replace(/^error: /, "")

@@ -21,7 +21,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
-export interface ReportOptions {
+interface ReportOptions {
   /** add the stack trace */
   debug?: boolean;
   /** --json-logs: the line as a JSON log line */
@@ -30,7 +30,7 @@ export interface ReportOptions {
   env?: Record<string, string | undefined>;
 }
 
-export function report(e: unknown, opts: ReportOptions = {}): number {
+function report(e: unknown, opts: ReportOptions = {}): number {
   const code = exitCode(e);
   const line = e instanceof CommanderError ? undefined : reason(e, opts.env ?? process.env);
   if (line) {

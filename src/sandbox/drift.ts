@@ -20,8 +20,8 @@ export interface DriftTarget {
   describes: boolean;
 }
 
-export const DRIFT_KINDS = ["subject", "member", "setting", "description"] as const;
-export type DriftKind = (typeof DRIFT_KINDS)[number];
+const DRIFT_KINDS = ["subject", "member", "setting", "description"] as const;
+type DriftKind = (typeof DRIFT_KINDS)[number];
 
 export interface Drifted {
   serial: string;

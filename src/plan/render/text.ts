@@ -47,7 +47,7 @@ export function renderText(plan: Plan, opts: TextOptions = {}): string {
 }
 
 /** "Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 member": no "+0 members". */
-export function summaryLine(plan: Plan): string {
+function summaryLine(plan: Plan): string {
   const c = countPlan(plan);
   const members = (sign: string, n: number) => (n ? `${sign}${n} member${n === 1 ? "" : "s"}` : "");
   const people = [members("+", c.add), members("-", c.remove)].filter(Boolean);
