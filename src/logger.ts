@@ -1,48 +1,87 @@
-import { createRequire } from "node:module";
-import pino, { type Logger } from "pino";
+// Logs go to stderr, in one of two forms chosen once per process: JSON lines (--json-logs), or one readable
+// line each ("wagroups: retrying …"), on a terminal and in a CI log alike. pino-pretty is not used: its
+// first load costs more than a whole `validate`, and a CI log needs plain lines, not a terminal's.
+import pino, { type DestinationStream, type Logger } from "pino";
 import { redact } from "./redact.js";
-
-const require = createRequire(import.meta.url);
 
 export type { Logger };
 
 export interface LoggerOptions {
   level?: string;
   json?: boolean;
+  /** colour the level of a text line (a terminal that wants colour) */
   color?: boolean;
+  /** where lines go (default: stderr, written synchronously so nothing is lost at exit) */
+  write?: (line: string) => void;
 }
 
-let current: Logger = pino({ level: "silent" });
+/** The level a command logs at unless told otherwise: retries and waits show by default. */
+export const DEFAULT_LEVEL = "info";
 
-/** Logs go to stderr: pretty on a terminal, JSON lines with --json-logs or off a terminal. */
-export function createLogger(opts: LoggerOptions = {}): Logger {
-  const level = opts.level ?? "warn";
-  const base = {
-    level,
-    base: undefined,
-    hooks: {
-      // every message passes the redactor, so a token that sneaks into a log line never leaves
-      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === "string" ? redact(a) : a)),
-        );
-      },
-    },
-  };
-  if (opts.json || !process.stderr.isTTY) {
-    current = pino(base, pino.destination({ fd: 2, sync: true }));
-  } else {
-    // pino-pretty loads only for a person at a terminal
-    const pretty = require("pino-pretty") as typeof import("pino-pretty");
-    current = pino(
-      base,
-      pretty({ destination: 2, sync: true, colorize: opts.color ?? true, ignore: "pid,hostname" }),
+let current: Logger = pino({ level: "silent" });
+// sonic-boom, written synchronously: nothing is lost when the process exits right after an error line
+let stderr: DestinationStream | undefined;
+const toStderr = (line: string) => {
+  stderr ??= pino.destination({ fd: 2, sync: true });
+  stderr.write(line);
+};
+let sink: (line: string) => void = toStderr;
+
+const hooks = {
+  // every message passes the redactor, so a token that sneaks into a log line never leaves
+  logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+    method.apply(
+      this,
+      args.map((a) => (typeof a === "string" ? redact(a) : a)),
     );
-  }
+  },
+};
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  sink = opts.write ?? toStderr;
+  const dest: DestinationStream = { write: opts.json ? (l) => sink(l) : textLine(opts.color ?? false) };
+  current = pino({ level: opts.level ?? DEFAULT_LEVEL, base: undefined, hooks }, dest);
   return current;
 }
 
 export function log(): Logger {
   return current;
+}
+
+// a command's notices are output, not diagnostics: always shown, whatever --log-level says
+const NOTICE = pino({ level: "trace", base: undefined, hooks }, { write: (l: string) => sink(l) });
+
+/** A line of a command's own stderr output (a notice, a progress line, the final error) as a JSON line. */
+export function jsonNotice(level: "info" | "warn" | "error", msg: string, fields: object = {}): void {
+  NOTICE[level](fields, msg);
+}
+
+const LEVELS: Record<number, { name: string; code: number }> = {
+  10: { name: "trace", code: 2 },
+  20: { name: "debug", code: 2 },
+  30: { name: "", code: 0 },
+  40: { name: "warning", code: 33 },
+  50: { name: "error", code: 31 },
+  60: { name: "fatal", code: 31 },
+};
+
+/** A pino JSON line as one readable line: `wagroups: warning: message (key=value …)`. */
+function textLine(color: boolean): (json: string) => void {
+  return (json) => {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      sink(json);
+      return;
+    }
+    const { level, time: _time, msg, err, ...fields } = entry;
+    const l = LEVELS[Number(level)] ?? { name: String(level), code: 0 };
+    const tag = l.name ? (color && l.code ? `\u001b[${l.code}m${l.name}\u001b[0m: ` : `${l.name}: `) : "";
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
+    const stack = (err as { stack?: string } | undefined)?.stack;
+    sink(`wagroups: ${tag}${String(msg ?? "")}${extra ? ` (${extra})` : ""}\n${stack ? `${stack}\n` : ""}`);
+  };
 }

@@ -1,27 +1,37 @@
-// Write throttling: a token bucket for all mutating calls, and the hourly creation budget counted from
-// the live groups' own creation times, so it holds across runs, processes and machines.
+// Write throttling: strict pacing for all mutating calls, and the hourly creation budget counted from
+// the live groups' own creation times, so both hold across runs, processes and machines.
 import { type Clock, realClock } from "../clock.js";
 
-/** `perMinute` writes a minute, at most `burst` at once; callers queue in order. */
+/**
+ * `perMinute` writes a minute, one every 60/perMinute seconds; callers queue in order.
+ *
+ * A run cannot see the writes of the run before it (a shard in turn, a rerun after a failure), so the
+ * bucket starts empty and holds at most one write: every write, the first included, waits one interval
+ * after the one before. Any run paced this way, back to back with another paced the same way, keeps
+ * every 60-second window at `perMinute` writes or fewer. A bucket that started full, or that saved
+ * tokens while idle, would let a run burst on top of the previous run's last minute.
+ */
 export class TokenBucket {
-  private tokens: number;
+  private tokens = 0;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
-  readonly burst: number;
 
   constructor(
     readonly perMinute: number,
     private readonly clock: Clock = realClock,
-    burst?: number,
   ) {
-    this.burst = Math.max(1, burst ?? perMinute);
-    this.tokens = this.burst;
+    if (!(perMinute > 0)) throw new RangeError(`requestsPerMinute must be above 0 (got ${perMinute})`);
     this.last = clock.now();
+  }
+
+  /** ms between two writes */
+  get intervalMs(): number {
+    return 60_000 / this.perMinute;
   }
 
   private refill(): void {
     const t = this.clock.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) * this.perMinute) / 60_000);
+    this.tokens = Math.min(1, this.tokens + (t - this.last) / this.intervalMs);
     this.last = t;
   }
 
@@ -30,8 +40,7 @@ export class TokenBucket {
     const turn = this.queue.then(async () => {
       this.refill();
       while (this.tokens < 1) {
-        const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
-        await this.clock.sleep(wait);
+        await this.clock.sleep(Math.ceil((1 - this.tokens) * this.intervalMs));
         this.refill();
       }
       this.tokens -= 1;
@@ -40,12 +49,11 @@ export class TokenBucket {
     return turn;
   }
 
-  /** The least time `n` writes need under this budget from a full bucket, ms. */
-  static minimumMs(n: number, perMinute: number, burst = perMinute): number {
-    return (Math.max(0, n - burst) * 60_000) / perMinute;
+  /** The least time `n` writes need under this budget, ms: one interval each, the first included. */
+  static minimumMs(n: number, perMinute: number): number {
+    return (Math.max(0, n) * 60_000) / perMinute;
   }
 }
-
 /** Creations allowed per rolling hour, seeded from the instance's groups created within the hour. */
 export class CreateBudget {
   private readonly times: number[];

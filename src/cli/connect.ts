@@ -1,6 +1,7 @@
 // Where the API is: Wawp, a self-hosted WAHA, or the built-in sandbox (in-process, its state kept in
 // .wagroups/sandbox.json). The choice is the CLI's (src/cli/backend.ts); the client only sees a Transport.
 import path from "node:path";
+import type { Clock } from "../clock.js";
 import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
 import { parseFaults } from "../sandbox/faults.js";
@@ -22,6 +23,8 @@ export interface Connection {
   /** names the instance for the apply lock (never a secret) */
   lockKey: string;
   sandbox?: Sandbox;
+  /** the embedded sandbox's simulated time, for the executor: paced writes take no wall time */
+  clock?: Clock;
   /** persist the sandbox's state (when it changed) and close connections */
   finish(): Promise<void>;
 }
@@ -41,8 +44,18 @@ export function connect(opts: ConnectOptions = {}): Connection {
   if (backend.kind === "sandbox") {
     const file = stateFile(env);
     const engine = sandboxEngine(env);
+    // the write budget paces a real number; in the simulator its waits pass at once, and the simulator's
+    // clock moves by them, so the live state reads as if the apply had taken its real time
+    let skipped = 0;
+    const clock: Clock = {
+      now: () => Date.now() + skipped,
+      sleep: async (ms) => {
+        skipped += ms;
+      },
+    };
     const sandbox = new Sandbox(loadState(file), {
       faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS),
+      now: clock.now,
       ...(engine ? { engine } : {}),
     });
     opts.notice?.(
@@ -53,6 +66,7 @@ export function connect(opts: ConnectOptions = {}): Connection {
       label: "sandbox",
       lockKey: `sandbox ${path.resolve(file)}`,
       sandbox,
+      clock,
       finish: async () => {
         if (sandbox.dirty) saveState(file, sandbox.state);
         sandbox.dirty = false;

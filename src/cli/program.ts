@@ -1,8 +1,8 @@
 // The command line: commander declares, the commands (loaded lazily, so --help stays fast) do.
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { createLogger } from "../logger.js";
-import { type Output, processOutput } from "./output.js";
+import { createLogger, DEFAULT_LEVEL, jsonNotice } from "../logger.js";
+import { jsonLines, type Output, processOutput } from "./output.js";
 
 export interface GlobalOptions {
   logLevel: string;
@@ -19,20 +19,27 @@ const collect = (v: string, prev: string[] = []) => [
 ];
 
 export function buildProgram(
-  ioFactory: (g: GlobalOptions) => Output = (g) => processOutput(!g.color),
+  ioFactory: (g: GlobalOptions) => Output = (g) => processOutput({ noColor: !g.color, json: g.jsonLogs }),
 ): Command {
-  const program = new Command("wagroups")
+  const program: Command = new Command("wagroups")
     .description("WhatsApp groups as code: plan and apply YAML manifests through the Wawp API")
-    .version(version())
+    .version(version(), "-v, --version", "print the version")
     .addOption(
-      new Option("--log-level <level>", "log level")
+      new Option("--log-level <level>", "log level (info shows retries and waits)")
         .choices(["trace", "debug", "info", "warn", "error", "silent"])
-        .default("warn"),
+        .default(DEFAULT_LEVEL),
     )
     .option("--no-color", "no colour in the output (NO_COLOR is honoured too)")
-    .option("--json-logs", "logs as JSON lines on stderr", false)
-    .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .option("--json-logs", "every line on stderr as JSON (logs, notices and errors)", false)
+    .configureOutput({
+      // a usage error is one line (commander's "did you mean" folded in) and a hint, not the whole help
+      outputError: (str, write) =>
+        program.opts<GlobalOptions>().jsonLogs
+          ? jsonNotice("error", usageLine(str), { exitCode: 1 })
+          : write(`wagroups: ${usageLine(str)}\n`),
+      writeErr: (str) =>
+        program.opts<GlobalOptions>().jsonLogs ? jsonLines(str) : process.stderr.write(str),
+    });
   let io: Output | undefined;
   const ctx = () => {
     const g = program.opts<GlobalOptions>();
@@ -41,7 +48,11 @@ export function buildProgram(
   };
   program.hook("preAction", () => {
     const g = program.opts<GlobalOptions>();
-    createLogger({ level: g.logLevel, json: g.jsonLogs, color: g.color && !process.env.NO_COLOR });
+    createLogger({
+      level: g.logLevel,
+      json: g.jsonLogs,
+      color: !!process.stderr.isTTY && g.color && !process.env.NO_COLOR,
+    });
   });
 
   program
@@ -133,15 +144,32 @@ export function buildProgram(
       "change the local sandbox's live groups behind the manifests' back (for trying drift detection)",
     )
     .option("--state <file>", "the state file")
-    .option("--seed <n>", "which changes (a number)", "1")
-    .option("--changes <n>", "how many", "3")
+    .option("--dir <dir>", "the manifests whose groups drift", "groups")
+    .option("--seed <n>", "which groups and people (a number)", "1")
+    .option("--changes <n>", "how many: a subject, a member, a setting, a description, in turn", "3")
     .action(async (o) => (await import("./commands/sandbox.js")).driftCommand(o, ctx()));
   sandbox
     .command("reset")
     .description("reset the local sandbox (.wagroups/sandbox.json) to its seed")
     .option("--state <file>", "the state file")
     .action(async (o) => (await import("./commands/sandbox.js")).resetCommand(o, ctx()));
+  hintOnUsageErrors(program);
   return program;
+}
+
+/** Commander's error text as one line: "error: unknown command 'plna'\n(Did you mean plan?)" and the like. */
+function usageLine(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*\(Did you mean (.+)\?\)$/s, " (did you mean $1?)")
+    .replace(/\s*\n\s*/g, " ");
+}
+
+/** After a usage error, each command names its own --help instead of printing it. */
+function hintOnUsageErrors(cmd: Command, path = "wagroups"): void {
+  cmd.showHelpAfterError(`Run "${path} --help" for usage.`);
+  for (const sub of cmd.commands) hintOnUsageErrors(sub, `${path} ${sub.name()}`);
 }
 
 function version(): string {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   mkdirSync(groups);
   writeFileSync(
     path.join(groups, "wagroups.yaml"),
-    'self: "+1 415 555 0100"\nsafety: { maxRemovalRatio: 0.25 }\n',
+    'self: "+1 415 555 0100"\nsafety: { maxRemovalRatio: 0.25 }\nlimits: { requestsPerMinute: 6000 }\n',
   );
   writeFileSync(path.join(groups, "people.yaml"), `canary: "${CANARIES[0]}"\n`);
   writeFileSync(
@@ -133,7 +133,7 @@ beforeAll(async () => {
       await run([...debug, "plan", "--dir", groups], {
         env: { ...env, WAWP_BASE_URL: "http://127.0.0.1:9/v2" },
       }),
-      { code: 1, says: /Wawp API error/ },
+      { code: 1, says: /cannot reach WAWP_BASE_URL/ },
     );
     record("half credentials", await run(["plan", "--dir", groups], { env: { WAWP_ACCESS_TOKEN: TOKEN } }), {
       code: 1,

@@ -85,7 +85,7 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
     expect(r.stderr).toContain(
       "SANDBOX: no backend configured (WAWP_* or WAHA_*): using the built-in sandbox",
     );
-    expect(r.stdout).toContain("Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 members");
+    expect(r.stdout).toContain("Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 member");
   });
 
   it("apply without --auto-approve on a non-terminal refuses and sends nothing", async () => {
@@ -107,7 +107,7 @@ describe("the embedded sandbox: plan, apply, plan again", { timeout: 120_000 }, 
 
   it("sandbox drift changes live groups behind the manifests' back; plan catches it, apply repairs it", async () => {
     expect((await run(["apply", "--dir", dir, "--auto-approve"], { cwd })).code).toBe(0);
-    const d = await run(["sandbox", "drift", "--seed", "4"], { cwd });
+    const d = await run(["sandbox", "drift", "--dir", dir, "--seed", "4"], { cwd });
     expect(d.code).toBe(0);
     expect(d.stdout.split("\n").filter((l) => l.startsWith("~ ")).length).toBe(3);
     expect((await run(["plan", "--dir", dir, "--detailed-exitcode"], { cwd })).code).toBe(2);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/change.js";
 import { WawpClient } from "../../src/wawp/client.js";
 import { httpTransport } from "../../src/wawp/transport.js";
-import { run, type Served, serve, tempDir } from "../helpers/cli.js";
+import { fastExampleFleet, run, type Served, serve, tempDir } from "../helpers/cli.js";
 import { adminGroup, n, SELF, sbState } from "../helpers/fleet.js";
 
 let served: Served | undefined;
@@ -42,9 +42,12 @@ describe("wagroups sandbox serve answers the Wawp contract over HTTP", { timeout
 });
 
 describe("plan and apply against wagroups sandbox serve", { timeout: 120_000 }, () => {
+  const fleet = fastExampleFleet();
   it("plan reads only; apply converges; a second plan is empty and a second apply sends nothing", async () => {
     served = await serve();
-    const plan = await run(["plan", "--format", "json", "--detailed-exitcode"], { env: served.env });
+    const plan = await run(["plan", "--dir", fleet, "--format", "json", "--detailed-exitcode"], {
+      env: served.env,
+    });
     expect(plan.code).toBe(2);
     expect(plan.stderr).not.toContain("sandbox");
     const p = JSON.parse(plan.stdout) as Plan;
@@ -63,12 +66,12 @@ describe("plan and apply against wagroups sandbox serve", { timeout: 120_000 }, 
     const reads = (await served.log()).length;
     expect(reads).toBeLessThanOrEqual(20);
 
-    const apply = await run(["apply", "--auto-approve"], { env: served.env });
+    const apply = await run(["apply", "--dir", fleet, "--auto-approve"], { env: served.env });
     expect(apply.code).toBe(0);
-    const after = await run(["plan", "--detailed-exitcode"], { env: served.env });
+    const after = await run(["plan", "--dir", fleet, "--detailed-exitcode"], { env: served.env });
     expect(after.code).toBe(0);
     const before = (await writes(served)).length;
-    const again = await run(["apply", "--auto-approve"], { env: served.env });
+    const again = await run(["apply", "--dir", fleet, "--auto-approve"], { env: served.env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("No changes.");
     expect((await writes(served)).length).toBe(before);
@@ -82,12 +85,12 @@ describe("plan and apply against wagroups sandbox serve", { timeout: 120_000 }, 
     let code = -1;
     while (runs < 6) {
       runs++;
-      code = (await run(["apply", "--auto-approve"], { env: served.env })).code;
+      code = (await run(["apply", "--dir", fleet, "--auto-approve"], { env: served.env })).code;
       if (code === 0) break;
       expect(code).toBe(3);
     }
     expect(code).toBe(0);
-    expect((await run(["plan", "--detailed-exitcode"], { env: served.env })).code).toBe(0);
+    expect((await run(["plan", "--dir", fleet, "--detailed-exitcode"], { env: served.env })).code).toBe(0);
     const state = await served.state();
     const serials = state.groups.map((g) => g.subject.split(" | ")[0]);
     expect(serials.length).toBe(new Set(serials).size);

@@ -1,6 +1,6 @@
 // Run the built CLI as a user would: a child process, with a clean environment.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -103,4 +103,20 @@ export function serve(args: string[] = [], token = "e2e-token-7781"): Promise<Se
       });
     });
   });
+}
+
+/**
+ * A copy of the example fleet (`groups/`) whose write budget is high, for tests that apply it through
+ * `sandbox serve`: every write waits 60/requestsPerMinute seconds, so the example's 30 a minute would make
+ * each apply of the tour take a minute of wall time.
+ */
+export function fastExampleFleet(): string {
+  const dir = path.join(tempDir(), "groups");
+  cpSync(path.join(ROOT, "groups"), dir, { recursive: true });
+  const config = path.join(dir, "wagroups.yaml");
+  writeFileSync(
+    config,
+    readFileSync(config, "utf8").replace(/requestsPerMinute: \d+/, "requestsPerMinute: 6000"),
+  );
+  return dir;
 }

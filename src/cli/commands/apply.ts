@@ -14,6 +14,7 @@ import { observe, planFleet, recheckSaved } from "../../reconcile/index.js";
 import { connect } from "../connect.js";
 import { acquireLock } from "../lock.js";
 import type { Output } from "../output.js";
+import { checkTargets } from "../targets.js";
 import { instanceOf } from "./plan.js";
 import { loadOrExitAsync } from "./validate.js";
 
@@ -67,7 +68,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   });
   try {
     const request = {
-      desired: loadOrExitAsync(dir, io).then((r) => r.desired),
+      desired: loadOrExitAsync(dir, io).then((r) => checkTargets(opts.group, r.desired)),
       targets,
       ...(shard ? { shard } : {}),
       notice: (l: string) => io.err(`${l}\n`),
@@ -112,6 +113,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
     const report = await execute(plan, {
       reader: conn.client,
       mutator: conn.client,
+      ...(conn.clock ? { clock: conn.clock } : {}),
       onGroup: (r, done, total) => {
         if (io.isTTY || total <= 50 || Date.now() - lastTick > 30_000 || done === total) {
           lastTick = Date.now();
@@ -179,7 +181,7 @@ export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): s
     );
     for (const { g, j } of invited) lines.push(`  ${g.serial}: ${peopleList([j], plan.aliases, false)}`);
   }
-  log().info({ writes: report.writes }, "apply finished");
+  log().debug({ writes: report.writes }, "apply finished");
   return `${lines.join("\n")}\n`;
 }
 

@@ -8,6 +8,7 @@ import { parseShard } from "../../plan/shard.js";
 import { type Instance, planFleet } from "../../reconcile/index.js";
 import { type Connection, connect } from "../connect.js";
 import type { Output } from "../output.js";
+import { checkTargets } from "../targets.js";
 import { loadOrExitAsync } from "./validate.js";
 
 export type Format = "text" | "json" | "markdown";
@@ -50,7 +51,7 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";
     const { plan: p } = await planFleet(instanceOf(conn), {
-      desired: loadOrExitAsync(opts.dir, io).then((r) => r.desired),
+      desired: loadOrExitAsync(opts.dir, io).then((r) => checkTargets(opts.group, r.desired)),
       targets: opts.group ?? [],
       ...(shard ? { shard } : {}),
       fingerprints: saving,

@@ -1,12 +1,12 @@
 import { existsSync, rmSync } from "node:fs";
 import { UsageError } from "../../errors.js";
 import { addSecret } from "../../redact.js";
-import { drift } from "../../sandbox/drift.js";
+import { type DriftTarget, drift } from "../../sandbox/drift.js";
 import { parseFaults } from "../../sandbox/faults.js";
 import { Sandbox } from "../../sandbox/sandbox.js";
 import { seedState } from "../../sandbox/seed.js";
 import { serveSandbox } from "../../sandbox/server.js";
-import { parseEngine, parseQuirks, QUIRKS } from "../../sandbox/state.js";
+import { parseEngine, parseQuirks, QUIRKS, type SandboxState } from "../../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../../sandbox/store.js";
 import type { Output } from "../output.js";
 
@@ -85,18 +85,61 @@ export async function resetCommand(opts: { state?: string }, io: Output): Promis
   io.out(`Reset the sandbox to its seed (${file}).\n`);
 }
 
-export async function driftCommand(
-  opts: { state?: string; seed: string; changes: string },
-  io: Output,
-): Promise<void> {
+export interface DriftOptions {
+  state?: string;
+  dir: string;
+  seed: string;
+  changes: string;
+}
+
+/** Drift the local sandbox where a plan of `--dir` sees it, and say what changed, group by group. */
+export async function driftCommand(opts: DriftOptions, io: Output): Promise<void> {
+  const changes = Number(opts.changes);
+  if (!Number.isInteger(changes) || changes < 1)
+    throw new UsageError(`--changes must be a whole number above 0 (got "${opts.changes}")`);
   const file = opts.state ?? stateFile();
   const state = loadState(file);
-  const done = drift(
-    state,
-    Number(opts.seed) || Date.now() % 100_000,
-    Math.max(1, Number(opts.changes) || 3),
-  );
+  const targets = await driftTargets(state, opts.dir, io);
+  if (!targets.length)
+    throw new UsageError(
+      `no live group in the sandbox belongs to a manifest in ${opts.dir}: apply first (wagroups apply --auto-approve), or name the manifests with --dir`,
+    );
+  const done = drift(state, targets, Number(opts.seed) || Date.now() % 100_000, changes);
   saveState(file, state);
-  for (const line of done) io.out(`~ ${line}\n`);
-  io.out(`Drifted the sandbox (${file}); \`wagroups plan\` shows what changed.\n`);
+  for (const d of done) io.out(`~ ${d.line}\n`);
+  io.out(
+    `Drifted ${new Set(done.map((d) => d.serial)).size} group(s) in the sandbox (${file}); \`wagroups plan\` shows what changed.\n`,
+  );
+}
+
+/** The live groups a plan of `dir` owns (update or nothing to do), with what their manifests declare. */
+async function driftTargets(state: SandboxState, dir: string, io: Output): Promise<DriftTarget[]> {
+  const [{ loadOrExitAsync }, { planFleet }, { WawpClient }, { inProcessTransport }, { renderSubject }] =
+    await Promise.all([
+      import("./validate.js"),
+      import("../../reconcile/index.js"),
+      import("../../wawp/client.js"),
+      import("../../sandbox/transport.js"),
+      import("../../manifest/subject.js"),
+    ]);
+  const sandbox = new Sandbox(state, { faults: parseFaults(undefined) });
+  const { plan, desired } = await planFleet(
+    { reader: new WawpClient(inProcessTransport(sandbox)), self: sandbox.self },
+    { desired: loadOrExitAsync(dir, io).then((r) => r.desired), targets: [], fingerprints: false },
+  );
+  const manifests = new Map(desired.groups.map((g) => [g.serial, g]));
+  return plan.groups.flatMap((p) => {
+    const m = manifests.get(p.serial);
+    if (!m || !p.groupId || p.blocked || (p.action !== "update" && p.action !== "none")) return [];
+    return [
+      {
+        serial: p.serial,
+        id: p.groupId,
+        renamed: renderSubject(desired.config.subjectFormat, p.serial, "Renamed in the app"),
+        listed: [...m.admins, ...m.members].map((x) => x.jid),
+        sendMessages: m.settings.sendMessages,
+        describes: m.description !== undefined,
+      },
+    ];
+  });
 }

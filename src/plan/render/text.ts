@@ -18,7 +18,7 @@ export function renderText(plan: Plan, opts: TextOptions = {}): string {
     );
   const changed = plan.groups.filter((g) => g.changes.length || g.blocked);
   const labels = plan.labels ?? [];
-  if (!changed.length && !labels.length) lines.push(`No changes. ${MATCHES}`);
+  if (!changed.length && !labels.length) lines.push(`No changes. ${MATCHES}`, "");
   else lines.push("wagroups will perform the following actions:", "");
   if (labels.length) {
     lines.push(paint("bold", "  labels (managed in wagroups.yaml)"));
@@ -54,14 +54,18 @@ export function renderText(plan: Plan, opts: TextOptions = {}): string {
     for (const u of plan.unsafe) lines.push(paint("red", `  ✗ ${u}`));
     lines.push("");
   }
-  const c = countPlan(plan);
-  lines.push(
-    paint(
-      "bold",
-      `Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire; +${c.add} members, -${c.remove} members`,
-    ),
-  );
+  // "No changes" already said it all: a line of zeros after it would only repeat it
+  if (changed.length) lines.push(paint("bold", summaryLine(plan)));
+  while (lines.at(-1) === "") lines.pop();
   return `${lines.join("\n")}\n`;
+}
+
+/** "Plan: 2 to create, 4 to update, 1 to retire; +17 members, -1 member": no "+0 members". */
+function summaryLine(plan: Plan): string {
+  const c = countPlan(plan);
+  const members = (sign: string, n: number) => (n ? `${sign}${n} member${n === 1 ? "" : "s"}` : "");
+  const people = [members("+", c.add), members("-", c.remove)].filter(Boolean);
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.retire} to retire${people.length ? `; ${people.join(", ")}` : ""}`;
 }
 
 type Paint = (c: keyof typeof codes, s: string) => string;
