@@ -2,6 +2,7 @@
 // (credentials in the query); with the WAHA backend also WAHA's `/api/…` paths (key in X-Api-Key).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { drift } from "./drift.js";
 import type { Outcome, Sandbox } from "./sandbox.js";
 
 export interface ServeOptions {
@@ -153,6 +154,12 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
     if (!ok) return plain(401, { statusCode: 401, message: "Unauthorized" });
     if (path === "/__sandbox/state" && method === "GET") return plain(200, sandbox.state);
     if (path === "/__sandbox/log" && method === "GET") return plain(200, sandbox.log);
+    if (path === "/__sandbox/drift" && method === "POST") {
+      // `sandbox drift --url`: people change the running server's groups (watch hears it by webhook)
+      const done = drift(sandbox.state, Number(query.seed) || 1, Math.max(1, Number(query.changes) || 3));
+      sandbox.dirty = true;
+      return finish({ kind: "response", res: { status: 200, headers: {}, body: done }, delayMs: 0 });
+    }
     if (path === "/__sandbox/log" && method === "DELETE") {
       sandbox.log.length = 0;
       return plain(200, { ok: true });

@@ -8,6 +8,7 @@ import { seedState } from "../../sandbox/seed.js";
 import { serveSandbox } from "../../sandbox/server.js";
 import { parseEngine } from "../../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../../sandbox/store.js";
+import { WebhookEmitter } from "../../sandbox/webhooks.js";
 import type { Output } from "../output.js";
 
 export interface ServeOptions {
@@ -19,6 +20,9 @@ export interface ServeOptions {
   engine?: string;
   backend?: string;
   session?: string;
+  /** POST signed group events here on every state change (watch's /webhooks/wawp) */
+  webhook?: string;
+  webhookSecret?: string;
 }
 
 /** Serve until SIGINT/SIGTERM; the first stdout line is the base URL. */
@@ -39,6 +43,13 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
     faults: parseFaults(opts.faults),
     ...(opts.session ? { session: opts.session } : {}),
   });
+  const secret = opts.webhookSecret ?? process.env.WAGROUPS_WEBHOOK_SECRET;
+  if (secret) addSecret(secret);
+  const hooks = opts.webhook
+    ? new WebhookEmitter(sandbox.state, { url: opts.webhook, ...(secret ? { secret } : {}) }, (l) =>
+        io.err(`${l}\n`),
+      )
+    : undefined;
   let timer: NodeJS.Timeout | undefined;
   const persist = () => {
     if (opts.state) saveState(opts.state, sandbox.state);
@@ -47,6 +58,7 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
     port,
     backend,
     onChange: () => {
+      hooks?.changed();
       // batch writes: a busy apply changes the state many times a second
       timer ??= setTimeout(() => {
         timer = undefined;
@@ -80,9 +92,10 @@ export async function resetCommand(opts: { state?: string }, io: Output): Promis
 }
 
 export async function driftCommand(
-  opts: { state?: string; seed: string; changes: string },
+  opts: { state?: string; seed: string; changes: string; url?: string },
   io: Output,
 ): Promise<void> {
+  if (opts.url) return driftServed(opts.url, opts, io);
   const file = opts.state ?? stateFile();
   const state = loadState(file);
   const done = drift(
@@ -93,4 +106,25 @@ export async function driftCommand(
   saveState(file, state);
   for (const line of done) io.out(`~ ${line}\n`);
   io.out(`Drifted the sandbox (${file}); \`wagroups plan\` shows what changed.\n`);
+}
+
+/** Drift a running `sandbox serve` (its credentials from WAWP_INSTANCE_ID / WAWP_ACCESS_TOKEN, default sandbox). */
+async function driftServed(url: string, opts: { seed: string; changes: string }, io: Output): Promise<void> {
+  const origin = url.replace(/\/v2\/?$/, "").replace(/\/$/, "");
+  const q = new URLSearchParams({
+    instance_id: process.env.WAWP_INSTANCE_ID || "sandbox",
+    access_token: process.env.WAWP_ACCESS_TOKEN || "sandbox",
+    seed: String(Number(opts.seed) || Date.now() % 100_000),
+    changes: String(Math.max(1, Number(opts.changes) || 3)),
+  });
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/__sandbox/drift?${q}`, { method: "POST" });
+  } catch (e) {
+    throw new UsageError(`--url ${url}: no sandbox answers there (${(e as Error).message})`);
+  }
+  if (res.status !== 200)
+    throw new UsageError(`--url ${url}: the sandbox refused the drift (HTTP ${res.status})`);
+  for (const line of (await res.json()) as string[]) io.out(`~ ${line}\n`);
+  io.out(`Drifted the running sandbox at ${origin}.\n`);
 }
