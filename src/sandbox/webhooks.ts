@@ -19,7 +19,7 @@ export interface GroupEvent {
   payload: Record<string, unknown>;
 }
 
-interface Seen {
+export interface Seen {
   subject: string;
   description: string;
   settings: string;
@@ -27,7 +27,7 @@ interface Seen {
   member: boolean;
 }
 
-function snapshot(state: SandboxState): Map<string, Seen> {
+export function snapshot(state: SandboxState): Map<string, Seen> {
   const out = new Map<string, Seen>();
   for (const g of state.groups)
     out.set(g.id, {

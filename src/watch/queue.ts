@@ -18,7 +18,7 @@ export class GroupQueue {
     private readonly worker: (key: string) => Promise<void>,
     private readonly hooks: QueueHooks = {},
     /** a burst arriving within this many ms becomes one run */
-    private readonly settleMs = 50,
+    private readonly settleMs = 250,
   ) {}
 
   /** Ask for a run of `key`; "coalesced" when one already waits. */
@@ -87,7 +87,8 @@ export class GroupQueue {
       .catch(() => undefined) // the worker logs and counts its own failures
       .finally(() => {
         this.running.delete(key);
-        if (this.again.delete(key) && !this.stopped) this.pending.set(key, Date.now());
+        // the run asked for during this one also waits out the settle time: a long burst is a few runs
+        if (this.again.delete(key) && !this.stopped) this.pending.set(key, Date.now() + this.settleMs);
         this.pump();
         if (!this.pending.size && !this.running.size) {
           const w = this.waiters;

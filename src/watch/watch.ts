@@ -24,7 +24,7 @@ export interface WatchOptions {
   /** the instance's own number when the backend knows it (the sandbox) */
   self?: string;
   log: Logger;
-  /** a burst of events for one group within this many ms is one reconcile (default 50) */
+  /** a burst of events for one group within this many ms is one reconcile (default 250) */
   settleMs?: number;
 }
 
@@ -74,7 +74,7 @@ export async function startWatch(opts: WatchOptions): Promise<Watch> {
       }
     },
     { coalesced: () => metrics.eventsCoalesced.inc() },
-    opts.settleMs ?? 50,
+    opts.settleMs ?? 250,
   );
   const q = queue;
 
