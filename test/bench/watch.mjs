@@ -3,7 +3,7 @@
 // drift until the sandbox's state is back to what it was, and the sandbox's request log is counted.
 // Usage: npm run build && node test/bench/watch.mjs [groups] [drifts]
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -86,12 +86,20 @@ for (let i = 0; i < drifts; i++) {
   writes += log.filter((e) => e.write).length;
   events += (await eventsSoFar()) - e0;
 }
+let rssMiB = "n/a";
+try {
+  const status = readFileSync(`/proc/${watcher.pid}/status`, "utf8");
+  rssMiB = (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024).toFixed(0);
+} catch {
+  // not Linux: no /proc
+}
 watcher.kill("SIGTERM");
 await server.stop();
 rmSync(dir, { recursive: true, force: true });
 const sorted = [...latencies].sort((a, b) => a - b);
 const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
 console.log(`watch: ${groups} groups x 20 members, ${latencies.length} drifts healed one at a time`);
+console.log(`  watch process memory (RSS): ${rssMiB} MiB`);
 console.log(`  first full resync (start to healthz 200): ${startMs.toFixed(0)} ms`);
 console.log(
   `  heal latency: median ${median(latencies).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${sorted.at(-1).toFixed(0)} ms`,
