@@ -8,6 +8,7 @@ import { throttled } from "../apply/throttled.js";
 import { sentText } from "../live/recognise.js";
 import type { LiveGroup, LiveReader, Mutator } from "../live/types.js";
 import type { Logger } from "../logger.js";
+import { subjectParser } from "../manifest/subject.js";
 import type { Desired } from "../manifest/types.js";
 import type { Plan } from "../plan/change.js";
 import { renderText } from "../plan/render/text.js";
@@ -60,10 +61,9 @@ export class Reconciler {
     if (known && fleet.groups.some((d) => d.serial === known)) return known;
     // a group not in the last listing (new, or renamed to a serial): its subject is only a hint; the
     // reconcile that follows reads the listing itself
-    if (subjectHint)
-      return fleet.groups.find((d) => subjectHint.startsWith(`${d.serial} `) || subjectHint === d.subject)
-        ?.serial;
-    return undefined;
+    if (!subjectHint) return undefined;
+    const serial = subjectParser(fleet.config.subjectFormat, fleet.config.serialPattern)(subjectHint);
+    return serial && fleet.groups.some((d) => d.serial === serial) ? serial : undefined;
   }
 
   /** A person who left `groupId` by themselves (not removed by us) is owed the manifest's goodbye. */

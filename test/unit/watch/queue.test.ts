@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { GroupQueue } from "../../../src/watch/queue.js";
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await tick();
+  expect(ok()).toBe(true);
+}
 
 describe("the per-group queue", () => {
   it("a burst for one group is one run, plus exactly one more for events during it", async () => {
@@ -18,6 +22,7 @@ describe("the per-group queue", () => {
       1,
     );
     for (let i = 0; i < 100; i++) q.push("G-1");
+    await until(() => runs.length === 1 && release !== undefined);
     await tick(20);
     expect(runs).toEqual(["G-1"]);
     expect(coalesced).toBe(99);
@@ -66,7 +71,7 @@ describe("the per-group queue", () => {
     );
     q.push("A");
     q.push("B");
-    await tick(5);
+    await until(() => started.length === 1);
     await q.stop();
     await tick(30);
     expect(started).toEqual(["A"]);

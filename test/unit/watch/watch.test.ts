@@ -337,3 +337,30 @@ describe("watch: goodbye", () => {
     ).toBe(1);
   });
 });
+
+describe("watch: which group an event is about", () => {
+  it("by the last listing; else a declared serial in the event's subject, read in the configured format", async () => {
+    const { sandbox, client } = sandboxClient(liveState());
+    const d = desired([group({ serial: "G-1", title: "One" }), group({ serial: "G-2", title: "Two" })]);
+    const metrics = new WatchMetrics(
+      () => 0,
+      () => undefined,
+    );
+    const r = new Reconciler({
+      client,
+      self: sandbox.self,
+      fleet: () => d,
+      bucket: () => new TokenBucket(6000),
+      metrics,
+      log: silent,
+      dryRun: false,
+    });
+    expect(r.serialOf(G1)).toBeUndefined();
+    expect(r.serialOf("120363000000000077@g.us", "G-2 | Made on a phone")).toBe("G-2");
+    expect(r.serialOf("120363000000000077@g.us", "X-9 | Nobody declares it")).toBeUndefined();
+    expect(r.serialOf("120363000000000077@g.us", "Group G-1 without the format")).toBeUndefined();
+    await r.resync();
+    expect(r.serialOf(G1)).toBe("G-1");
+    expect(r.serialOf(G2, "G-1 | a wrong hint")).toBe("G-2");
+  });
+});
