@@ -277,7 +277,8 @@ describe("watch: reconciling", { timeout: 30_000 }, () => {
     await until(() => sandbox.state.groups[1]!.subject === "G-2 | Two, renamed in git");
     writeFileSync(path.join(dir, "G-1.yaml"), "serial: G-1\nsubject: [unclosed\n");
     await until(
-      async () => (await counter(w, "wagroups_watch_manifest_reloads_total"))['{"result":"invalid"}'] >= 1,
+      async () =>
+        ((await counter(w, "wagroups_watch_manifest_reloads_total"))['{"result":"invalid"}'] ?? 0) >= 1,
     );
     // the last good G-1 still holds: drift is healed to it
     sandbox.state.groups[0]!.subject = "G-1 | Renamed";
