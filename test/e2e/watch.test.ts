@@ -104,14 +104,22 @@ describe("wagroups watch (the built CLI)", { timeout: 120_000 }, () => {
     await until(() => converged(sb!, dir));
     const unsigned = await fetch(`${w.url}/webhooks/wawp`, { method: "POST", body: "{}" });
     expect(unsigned.status).toBe(401);
+    const driftFound = async () =>
+      Number(
+        /^wagroups_watch_drift_found_total (\d+)/m.exec(await (await fetch(`${w.url}/metrics`)).text())?.[1],
+      );
+    const before = await driftFound();
+    const writesBefore = (await sb.log()).filter((e) => e.write).length;
+    const t0 = Date.now();
     const d = await run(["sandbox", "drift", "--url", sb.baseUrl, "--seed", "5", "--changes", "3"], {
       env: sb.env,
     });
     expect(d.code).toBe(0);
-    expect(await converged(sb, dir)).toBe(false);
-    const t0 = Date.now();
-    await until(() => converged(sb!, dir));
+    expect(d.stdout).toMatch(/^~ 120363025550000001@g\.us: /m); // a declared group (PM-1042) drifted
+    // healed by watch alone (it may well finish before a plan could look)
+    await until(async () => (await driftFound()) > before && (await converged(sb!, dir)));
     expect(Date.now() - t0).toBeLessThan(15_000);
+    expect((await sb.log()).filter((e) => e.write).length).toBeGreaterThan(writesBefore);
     const metrics = await (await fetch(`${w.url}/metrics`)).text();
     expect(metrics).toMatch(/wagroups_watch_events_received_total\{event="group.v2.update"\} [1-9]/);
     expect(metrics).toMatch(/wagroups_watch_events_rejected_total\{reason="signature"\} 1/);

@@ -19,7 +19,8 @@ describe("the per-group queue", () => {
         if (runs.length === 1) await new Promise<void>((r) => (release = r));
       },
       { coalesced: () => coalesced++ },
-      1,
+      // wide enough that the 100 synchronous pushes below never outlast it, even on a loaded machine
+      200,
     );
     for (let i = 0; i < 100; i++) q.push("G-1");
     await until(() => runs.length === 1 && release !== undefined);
