@@ -114,6 +114,24 @@ export function buildProgram(
     .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
     .action(async (o) => (await import("./commands/import.js")).importCommand(o, ctx()));
 
+  program
+    .command("watch")
+    .description("keep the fleet converged from the backend's webhooks (POST /webhooks/wawp)")
+    .option("--dir <dir>", "manifest directory", "groups")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <n>", "port (0 picks a free one)", "8080")
+    .option("--resync <duration>", "full resync every (e.g. 30s, 10m, 1h)", "10m")
+    .option("--dry-run", "only log the plans")
+    .option("--insecure-no-webhook-auth", "accept unsigned webhooks (no WAGROUPS_WEBHOOK_SECRET)")
+    .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
+    .action(async (o) => {
+      const level = program.getOptionValueSource("logLevel") === "cli" ? program.opts().logLevel : undefined;
+      await (await import("./commands/watch.js")).watchCommand(
+        { ...o, ...(level ? { logLevel: level } : {}) },
+        ctx(),
+      );
+    });
+
   const sandbox = program.command("sandbox").description("the built-in Wawp simulator");
   sandbox
     .command("serve")
@@ -137,6 +155,8 @@ export function buildProgram(
       "--quirks <list>",
       "play a server that differs: old-server, not-business, noweb-store-off, participants-null (comma-separated)",
     )
+    .option("--webhook <url>", "POST signed group events here when the state changes (for watch)")
+    .option("--webhook-secret <secret>", "HMAC key for --webhook (default: WAGROUPS_WEBHOOK_SECRET)")
     .action(async (o) => (await import("./commands/sandbox.js")).serveCommand(o, ctx()));
   sandbox
     .command("drift")
@@ -147,6 +167,7 @@ export function buildProgram(
     .option("--dir <dir>", "the manifests whose groups drift", "groups")
     .option("--seed <n>", "which groups and people (a number)", "1")
     .option("--changes <n>", "how many: a subject, a member, a setting, a description, in turn", "3")
+    .option("--url <url>", "drift a running `sandbox serve` at this URL instead of the state file")
     .action(async (o) => (await import("./commands/sandbox.js")).driftCommand(o, ctx()));
   sandbox
     .command("reset")

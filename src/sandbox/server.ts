@@ -2,6 +2,7 @@
 // (credentials in the query); with the WAHA backend also WAHA's `/api/…` paths (key in X-Api-Key).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type DriftTarget, drift } from "./drift.js";
 import type { Outcome, Sandbox } from "./sandbox.js";
 
 export interface ServeOptions {
@@ -88,7 +89,7 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
     const method = (req.method ?? "GET").toUpperCase() as Method;
     const withBody = body !== undefined ? { body } : {};
     if (url.pathname.startsWith("/files/")) return file(url.pathname);
-    if (url.pathname.startsWith("/__sandbox/")) return control(url.pathname, query, req);
+    if (url.pathname.startsWith("/__sandbox/")) return control(url.pathname, query, req, body);
     if (opts.backend === "waha" && (url.pathname === "/api" || url.pathname.startsWith("/api/"))) {
       const apiKey = req.headers["x-api-key"];
       return finish(
@@ -145,7 +146,7 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
   }
 
   /** Test hooks: the state and the request log, behind the same credentials (or the WAHA key). */
-  function control(path: string, query: Record<string, string>, req: IncomingMessage): Reply {
+  function control(path: string, query: Record<string, string>, req: IncomingMessage, body: unknown): Reply {
     const method = req.method ?? "GET";
     const ok =
       (query.access_token === sandbox.token && query.instance_id === sandbox.instanceId) ||
@@ -153,6 +154,19 @@ export async function serveSandbox(sandbox: Sandbox, opts: ServeOptions = {}): P
     if (!ok) return plain(401, { statusCode: 401, message: "Unauthorized" });
     if (path === "/__sandbox/state" && method === "GET") return plain(200, sandbox.state);
     if (path === "/__sandbox/log" && method === "GET") return plain(200, sandbox.log);
+    if (path === "/__sandbox/drift" && method === "POST") {
+      // `sandbox drift --url`: people change the running server's groups (watch hears it by webhook)
+      // the CLI names the groups a plan owns (it read the manifests); the server changes them
+      const targets = Array.isArray(body) ? (body as DriftTarget[]) : [];
+      const done = drift(
+        sandbox.state,
+        targets,
+        Number(query.seed) || 1,
+        Math.max(1, Number(query.changes) || 3),
+      );
+      sandbox.dirty = true;
+      return finish({ kind: "response", res: { status: 200, headers: {}, body: done }, delayMs: 0 });
+    }
     if (path === "/__sandbox/log" && method === "DELETE") {
       sandbox.log.length = 0;
       return plain(200, { ok: true });

@@ -8,6 +8,7 @@ import { seedState } from "../../sandbox/seed.js";
 import { serveSandbox } from "../../sandbox/server.js";
 import { parseEngine, parseQuirks, QUIRKS, type SandboxState } from "../../sandbox/state.js";
 import { loadState, saveState, stateFile } from "../../sandbox/store.js";
+import { WebhookEmitter } from "../../sandbox/webhooks.js";
 import type { Output } from "../output.js";
 
 export interface ServeOptions {
@@ -21,6 +22,9 @@ export interface ServeOptions {
   session?: string;
   /** comma-separated server quirks (src/sandbox/state.ts QUIRKS) */
   quirks?: string;
+  /** POST signed group events here on every state change (watch's /webhooks/wawp) */
+  webhook?: string;
+  webhookSecret?: string;
 }
 
 /** Serve until SIGINT/SIGTERM; the first stdout line is the base URL. */
@@ -43,6 +47,13 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
     faults: parseFaults(opts.faults),
     ...(opts.session ? { session: opts.session } : {}),
   });
+  const secret = opts.webhookSecret ?? process.env.WAGROUPS_WEBHOOK_SECRET;
+  if (secret) addSecret(secret);
+  const hooks = opts.webhook
+    ? new WebhookEmitter(sandbox.state, { url: opts.webhook, ...(secret ? { secret } : {}) }, (l) =>
+        io.err(`${l}\n`),
+      )
+    : undefined;
   let timer: NodeJS.Timeout | undefined;
   const persist = () => {
     if (opts.state) saveState(opts.state, sandbox.state);
@@ -51,6 +62,7 @@ export async function serveCommand(opts: ServeOptions, io: Output): Promise<void
     port,
     backend,
     onChange: () => {
+      hooks?.changed();
       // batch writes: a busy apply changes the state many times a second
       timer ??= setTimeout(() => {
         timer = undefined;
@@ -90,10 +102,13 @@ export interface DriftOptions {
   dir: string;
   seed: string;
   changes: string;
+  /** drift a running `sandbox serve` instead of the state file */
+  url?: string;
 }
 
 /** Drift the local sandbox where a plan of `--dir` sees it, and say what changed, group by group. */
 export async function driftCommand(opts: DriftOptions, io: Output): Promise<void> {
+  if (opts.url) return driftServed(opts.url, opts, io);
   const changes = Number(opts.changes);
   if (!Number.isInteger(changes) || changes < 1)
     throw new UsageError(`--changes must be a whole number above 0 (got "${opts.changes}")`);
@@ -142,4 +157,37 @@ async function driftTargets(state: SandboxState, dir: string, io: Output): Promi
       },
     ];
   });
+}
+
+/** Drift a running `sandbox serve` (its credentials from WAWP_INSTANCE_ID / WAWP_ACCESS_TOKEN, default sandbox). */
+async function driftServed(url: string, opts: DriftOptions, io: Output): Promise<void> {
+  const origin = url.replace(/\/v2\/?$/, "").replace(/\/$/, "");
+  const creds = {
+    instance_id: process.env.WAWP_INSTANCE_ID || "sandbox",
+    access_token: process.env.WAWP_ACCESS_TOKEN || "sandbox",
+  };
+  const q = new URLSearchParams({
+    ...creds,
+    seed: String(Number(opts.seed) || Date.now() % 100_000),
+    changes: String(Math.max(1, Number(opts.changes) || 3)),
+  });
+  let res: Response;
+  try {
+    // the groups a plan of --dir owns, read from the running sandbox's own state
+    const state = (await (
+      await fetch(`${origin}/__sandbox/state?${new URLSearchParams(creds)}`)
+    ).json()) as SandboxState;
+    const targets = await driftTargets(state, opts.dir, io);
+    res = await fetch(`${origin}/__sandbox/drift?${q}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(targets),
+    });
+  } catch (e) {
+    throw new UsageError(`--url ${url}: no sandbox answers there (${(e as Error).message})`);
+  }
+  if (res.status !== 200)
+    throw new UsageError(`--url ${url}: the sandbox refused the drift (HTTP ${res.status})`);
+  for (const d of (await res.json()) as { line: string }[]) io.out(`~ ${d.line}\n`);
+  io.out(`Drifted the running sandbox at ${origin}.\n`);
 }
