@@ -43,6 +43,8 @@ export interface GroupResult {
 
 export interface ApplyReport {
   groups: GroupResult[];
+  /** the account-wide label changes (managed labels), when the plan had any */
+  labels?: GroupResult;
   writes: number;
   /** the run left work undone: exit 3 */
   incomplete: boolean;
@@ -86,14 +88,15 @@ export async function execute(plan: Plan, ports: ExecutePorts): Promise<ApplyRep
     ports.onGroup?.(r, ++finished, work.length);
     return r;
   });
-  if (labels) results.unshift(labels.result);
   for (const g of plan.groups)
     if (g.blocked)
       results.push({ serial: g.serial, status: "failed", notes: [g.blocked], invited: [], writes: 0 });
+  const all = labels ? [labels.result, ...results] : results;
   return {
     groups: results,
-    writes: results.reduce((n, r) => n + r.writes, 0),
-    incomplete: results.some((r) => r.status === "deferred" || r.status === "failed"),
+    ...(labels ? { labels: labels.result } : {}),
+    writes: all.reduce((n, r) => n + r.writes, 0),
+    incomplete: all.some((r) => r.status === "deferred" || r.status === "failed"),
   };
 }
 
@@ -119,7 +122,22 @@ async function applyGroup(
   /** people who did not end up in the group; promotions skip them */
   const refused = new Set<string>();
   let undone = false;
-  const handleAdds = async (outcomes: AddOutcome[], retried = false): Promise<void> => {
+  const handleAdds = async (answer: AddOutcome[], retried = false): Promise<void> => {
+    let outcomes = answer;
+    if (outcomes.some((o) => o.code === 0)) {
+      // the answer did not say what became of someone: the group itself does (one read)
+      const read = await optional(ports.reader.readParticipants(inviteCtx.group.id), () => undefined);
+      const present = read ? new Set(read.participants.map((p) => p.jid)) : undefined;
+      if (present)
+        outcomes = outcomes.map((o) => {
+          if (o.code !== 0) return o;
+          if (present.has(o.jid)) return { ...o, code: 200 };
+          // asked twice and still not in: most likely their privacy settings; the invite link goes
+          return retried
+            ? { ...o, code: 403, message: "not in the group after two asks; the engine did not say why" }
+            : o;
+        });
+    }
     const v = interpretAdds(outcomes, retried);
     for (const { jid, engineSent } of v.invite) {
       refused.add(jid);
@@ -294,7 +312,8 @@ async function unsupported(r: GroupResult, note: string, fn: () => Promise<unkno
 
 /** People the engine refused in a remove, promote or demote, reported; true when anyone was. */
 function refusedBy(r: GroupResult, verb: string, outcomes: readonly AddOutcome[]): boolean {
-  const refused = outcomes.filter((o) => o.code !== 200);
+  // code 0: the answer did not say (an engine without per-person results); the next plan reads the group
+  const refused = outcomes.filter((o) => o.code !== 200 && o.code !== 0);
   for (const o of refused)
     r.notes.push(`${o.jid} was not ${verb} (code ${o.code}${o.message ? `: ${o.message}` : ""})`);
   return refused.length > 0;

@@ -73,6 +73,8 @@ export function connect(opts: ConnectOptions = {}): Connection {
       },
     };
   }
+  // a whole-run deadline: past it every call fails at once (a server that answers forever ends the run)
+  const deadline = runDeadline(env.WAGROUPS_TIMEOUT);
   let transport: Transport;
   try {
     if (backend.kind === "wawp") {
@@ -81,6 +83,7 @@ export function connect(opts: ConnectOptions = {}): Connection {
         baseUrl: backend.baseUrl ?? DEFAULT_BASE_URL,
         instanceId: backend.instanceId,
         accessToken: backend.accessToken,
+        ...deadline,
       });
     } else {
       addSecret(backend.apiKey);
@@ -88,6 +91,7 @@ export function connect(opts: ConnectOptions = {}): Connection {
         url: backend.url,
         apiKey: backend.apiKey,
         ...(backend.session ? { session: backend.session } : {}),
+        ...deadline,
       });
     }
   } catch (e) {
@@ -103,4 +107,13 @@ export function connect(opts: ConnectOptions = {}): Connection {
         : `waha ${backend.url} ${backend.session ?? "default"}`,
     finish: async () => transport.close?.(),
   };
+}
+
+/** WAGROUPS_TIMEOUT: seconds the whole run may take talking to the API (unset: no deadline). */
+function runDeadline(v: string | undefined): { deadlineMs?: number } {
+  if (v === undefined || v.trim() === "") return {};
+  const s = Number(v);
+  if (!Number.isFinite(s) || s <= 0)
+    throw new ConfigError(`WAGROUPS_TIMEOUT must be a number of seconds above 0 (got "${v}")`);
+  return { deadlineMs: s * 1000 };
 }

@@ -70,7 +70,15 @@ export async function readLive(
     chats,
     labelsKnown: labels !== undefined,
   };
-  const read = await mapLimit(work, config.limits.concurrency, ({ d, g }) => readGroup(ctx, d, g));
+  const read = await mapLimit(work, config.limits.concurrency, async ({ d, g }) => {
+    try {
+      return await readGroup(ctx, d, g);
+    } catch (e) {
+      // one group that cannot be read is blocked; the fleet's other groups are planned as usual
+      if (!(e instanceof ApiError)) throw e;
+      return { ...g, unreadable: e.message };
+    }
+  });
   // warm-up: the people of groups about to be created are asked about too (one read per person a run)
   if (config.invites.warmupHours > 0) {
     const creating = scope.groups.filter((d) => !d.retired && !scope.identity.matched.has(d.serial));

@@ -44,6 +44,8 @@ export interface LiveGroup {
   farewellSent?: boolean;
   /** filled for a group the instance created lately whose manifest has a welcome */
   welcomeSent?: boolean;
+  /** why the reads this group needed failed: the planner blocks it, the others go on */
+  unreadable?: string;
 }
 
 export interface Live {

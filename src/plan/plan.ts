@@ -78,6 +78,13 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions): Plan {
       continue;
     }
     const lg = current(identity.matched.get(d.serial));
+    if (lg?.unreadable) {
+      blockedBy(
+        "group-unreadable",
+        `the group ${lg.id} could not be read (${lg.unreadable}); nothing is planned for it this run`,
+      );
+      continue;
+    }
     const folded = identity.normalized.find((x) => x.serial === d.serial);
     if (folded && lg?.id === folded.group.id)
       warn({

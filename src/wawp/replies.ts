@@ -37,6 +37,10 @@ function resultCode(v: unknown): number {
  * GOWS's participant array) -> one outcome per person asked, in the order asked.
  */
 export function normalizeOutcomes(body: unknown, asked: string[]): AddOutcome[] {
+  // no body at all (ZAPO answers 200 with nothing): nobody's fate is known (code 0); the executor reads
+  // the group to learn it
+  if (body === undefined || body === null || body === "")
+    return asked.map((j) => ({ jid: personJid(j), code: 0, message: "the engine's answer did not say" }));
   const byJid = new Map<string, AddOutcome>();
   const put = (jid: string | undefined, v: unknown) => {
     if (!jid) return;

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { lockFile } from "../../src/cli/lock.js";
-import { ROOT, run, type Served, serve, tempDir } from "../helpers/cli.js";
+import { fastExampleFleet, run, type Served, serve, tempDir } from "../helpers/cli.js";
 
 let served: Served | undefined;
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
   served = undefined;
 });
 
-const dir = path.join(ROOT, "groups");
+const dir = fastExampleFleet();
 const SERIAL = /^([A-Z][A-Z0-9]*-[0-9]+) \| /;
 
 describe("one apply at a time per instance", { timeout: 180_000 }, () => {

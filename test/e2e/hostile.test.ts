@@ -34,3 +34,21 @@ describe("apply against a hostile server", { timeout: 120_000 }, () => {
     },
   );
 });
+
+describe("a whole-run deadline", { timeout: 60_000 }, () => {
+  it("WAGROUPS_TIMEOUT ends a run against a server that drips forever, with one line naming the deadline", async () => {
+    server = await startHostile({ lifetimeMs: 30_000, dripMs: 200 });
+    const env = {
+      WAWP_BASE_URL: `${server.url("drip")}/v2`,
+      WAWP_INSTANCE_ID: "i",
+      WAWP_ACCESS_TOKEN: TOKEN,
+      WAGROUPS_TIMEOUT: "2",
+    };
+    const started = Date.now();
+    const r = await run(["plan", "--dir", dir], { env });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/deadline/);
+    expect(r.stderr).not.toContain(TOKEN);
+  });
+});

@@ -131,13 +131,13 @@ describe("stderr", { timeout: 60_000 }, () => {
     const served = await serve(["--faults", "failFor=120363025550000005"]);
     try {
       const r = await run(["apply", "--dir", fastExampleFleet(), "--auto-approve"], { env: served.env });
-      expect(r.code).toBe(3);
-      // progress: done and failed groups alike on stderr
+      // PROJ-101 cannot even be read: it is blocked (exit 1) while the others are applied
+      expect(r.code).toBe(1);
+      // progress on stderr
       expect(r.stderr).toMatch(/^✓ \S+ done/m);
-      expect(r.stderr).toMatch(/^✗ PROJ-101 failed/m);
       // the summary: its counts and its failures on stdout, none of it on stderr
       expect(r.stdout).toMatch(/^Apply: \d+ done, 0 deferred, 1 failed/m);
-      expect(r.stdout).toMatch(/^ {2}✗ PROJ-101: /m);
+      expect(r.stdout).toMatch(/^ {2}✗ PROJ-101: the group 120363025550000005@g.us could not be read/m);
       expect(r.stderr).not.toMatch(/^Apply: |^ {2}✗ /m);
     } finally {
       await served.stop();
@@ -190,13 +190,18 @@ describe("sandbox drift", { timeout: 120_000 }, () => {
         plan.groups.find((g) => g.serial === serial)?.changes.map((c) => c.kind) ?? [];
       const expected = {
         subject: "setSubject",
-        left: "addParticipants",
+        // who left comes back by an add, or (warm-up: they have not written lately) by the invite link
+        left: ["addParticipants", "sendInvites"],
         sendMessages: "setSetting",
         description: "setDescription",
       };
       for (const [serial, kind] of claims) {
         const k = kind!.replace(/^\+\d+ /, "") as keyof typeof expected;
-        expect(kindsOf(serial!), `seed ${seed}: ${serial} ${k}`).toContain(expected[k]);
+        const want = [expected[k]].flat();
+        expect(
+          kindsOf(serial!).some((x) => want.includes(x)),
+          `seed ${seed}: ${serial} ${k}: ${kindsOf(serial!).join(", ")}`,
+        ).toBe(true);
       }
     }
   });

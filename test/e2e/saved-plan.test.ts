@@ -39,7 +39,7 @@ describe("apply plan.json re-checks safety against the live state", { timeout: 1
     const cwd = tempDir();
     const file = path.join(cwd, "plan.json");
     expect((await run(["plan", "--dir", dir, "--out", file], { cwd })).code).toBe(0);
-    expect((await run(["sandbox", "drift", "--seed", "4"], { cwd })).code).toBe(0);
+    expect((await run(["sandbox", "drift", "--dir", dir, "--seed", "4"], { cwd })).code).toBe(0);
     const r = await run(["apply", file, "--auto-approve"], { cwd });
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/skipped/);

@@ -174,6 +174,10 @@ export function summarize(report: ApplyReport, plan: Plan, elapsedMs: number): s
   for (const g of [...by("failed"), ...by("skipped")])
     for (const n of g.notes) lines.push(`  ✗ ${g.serial}: ${n}`);
   for (const g of by("done")) for (const n of g.notes) lines.push(`  ! ${g.serial}: ${n}`);
+  if (report.labels)
+    lines.push(
+      `  labels (managed): ${report.labels.status}, ${report.labels.writes} write(s)${report.labels.notes.length ? `: ${report.labels.notes.join("; ")}` : ""}`,
+    );
   const invited = report.groups.flatMap((g) => g.invited.map((j) => ({ g, j })));
   if (invited.length) {
     lines.push(

@@ -156,6 +156,7 @@ describe("engine personas", () => {
       expect(mine.map((m: any) => m.body)).toEqual(["second"]);
       expect(call("GET", "/chats/14155550101%40c.us/messages").body.map((m: any) => m.body)).toEqual([
         "second",
+        "Hi, is there an update?",
         "Welcome aboard, Dana!",
       ]);
     }
