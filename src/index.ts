@@ -10,6 +10,7 @@ export {
   UsageError,
   WagroupsError,
 } from "./errors.js";
+export { initFleet, schemaLine } from "./init/init.js";
 export { readLive } from "./live/read.js";
 export type {
   AddOutcome,
@@ -49,5 +50,6 @@ export { Sandbox } from "./sandbox/sandbox.js";
 export { seedState } from "./sandbox/seed.js";
 export { serveSandbox } from "./sandbox/server.js";
 export { inProcessTransport } from "./sandbox/transport.js";
+export { startWatch, type Watch, type WatchOptions } from "./watch/watch.js";
 export { WawpClient } from "./wawp/client.js";
 export { httpTransport } from "./wawp/transport.js";

@@ -137,7 +137,7 @@ export class Reconciler {
       } else result = await this.apply(p, log);
     }
     const groupId = gp?.groupId ?? planned.scope.identity.matched.get(serial)?.id;
-    const goodbye = (d as { goodbye?: string }).goodbye;
+    const goodbye = d.goodbye;
     if (groupId && goodbye) await this.goodbyes(serial, goodbye, log);
     else this.leavers.delete(serial);
     metrics.reconciles.inc({ result });
