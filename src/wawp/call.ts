@@ -55,6 +55,15 @@ export class WawpCaller {
    * server: after a lost reply it fails as `uncertain`, and the caller re-reads state instead.
    */
   async call(operation: string, req: WawpRequest, idempotent: boolean): Promise<unknown> {
+    return (await this.answered(operation, req, idempotent)).body;
+  }
+
+  /** The call, with the status it was answered with (a 2xx that still says no, like WEBJS's 201 string). */
+  async answered(
+    operation: string,
+    req: WawpRequest,
+    idempotent: boolean,
+  ): Promise<{ status: number; body: unknown }> {
     const started = this.now();
     for (let attempt = 1; ; attempt++) {
       let res: WawpResponse | undefined;
@@ -95,7 +104,7 @@ export class WawpCaller {
         log().info(`retrying ${operation} (attempt ${attempt + 1}) after: ${failure.message}`);
         continue;
       }
-      if (res.status < 300) return res.body;
+      if (res.status < 300) return { status: res.status, body: res.body };
       const retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.now());
       failure = apiError(operation, res.status, res.body, {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),

@@ -235,16 +235,18 @@ export class WawpClient extends WawpCaller implements Wawp {
   async createGroup(subject: string, participants: string[]) {
     const operation = "create group";
     nonEmpty(operation, "subject", subject);
-    const body = await this.write(
+    const { status, body } = await this.answered(
       operation,
-      "POST",
-      "/groups",
-      { name: subject, participants: participants.map((id) => ({ id })) },
+      {
+        method: "POST",
+        path: "/groups",
+        body: { name: subject, participants: participants.map((id) => ({ id })) },
+      },
       false,
     );
     // a string that is no group ID is the engine's refusal (WEBJS "CreateGroupError…"): nothing was made
     if (typeof body === "string" && !body.endsWith("@g.us"))
-      throw apiError(operation, 200, body, { detail: `the engine refused: ${body.slice(0, 200)}` });
+      throw apiError(operation, status, body, { detail: `the engine refused: ${body.slice(0, 200)}` });
     const created = normalizeCreated(body, participants);
     if (!created)
       throw apiError(operation, 200, undefined, {
