@@ -1,34 +1,11 @@
 // WhatsApp Business labels: the palette, the instance's labels and each chat's set, on the routes real
 // servers have (`GET/POST /labels`, `PUT /labels/{id}`, `GET/PUT /labels/chats/{chatId}`); there is no
 // `PUT /labels/{id}/chats/{chatId}`. Sources: WAHA src/api/labels.controller.ts, src/structures/labels.dto.ts.
+import { LABEL_PALETTE } from "../whatsapp.js";
 import type { Persona, Reply } from "./engines/persona.js";
 import { nestError } from "./engines/persona.js";
 import { refuse } from "./model.js";
 import type { SandboxState } from "./state.js";
-
-/** WhatsApp's label palette: colour index -> hex (WAHA `labels.dto.ts`). */
-export const LABEL_COLORS: readonly string[] = [
-  "#ff9485",
-  "#64c4ff",
-  "#ffd429",
-  "#dfaef0",
-  "#99b6c1",
-  "#55ccb3",
-  "#ff9dff",
-  "#d3a91d",
-  "#6d7cce",
-  "#d7e752",
-  "#00d0e2",
-  "#ffc5c7",
-  "#93ceac",
-  "#f74848",
-  "#00a0f2",
-  "#83e422",
-  "#ffaf04",
-  "#b5ebff",
-  "#9ba6ff",
-  "#9368cf",
-];
 
 export interface Label {
   id: string;
@@ -41,7 +18,7 @@ export class LabelBook {
   constructor(private readonly state: SandboxState) {}
 
   list(): Label[] {
-    return this.state.labels.map((l) => ({ ...l, colorHex: LABEL_COLORS[l.color] ?? "#000000" }));
+    return this.state.labels.map((l) => ({ ...l, colorHex: LABEL_PALETTE[l.color] ?? "#000000" }));
   }
 
   get(id: string): Label {
@@ -51,8 +28,8 @@ export class LabelBook {
   /** Create (no id) or update a label. */
   save(id: string | undefined, name: string, color: number): Label {
     if (!name.trim()) refuse(400, "name is required", "bad-request");
-    if (!Number.isInteger(color) || color < 0 || color >= LABEL_COLORS.length)
-      refuse(400, `color must be 0 to ${LABEL_COLORS.length - 1}`, "bad-request");
+    if (!Number.isInteger(color) || color < 0 || color >= LABEL_PALETTE.length)
+      refuse(400, `color must be 0 to ${LABEL_PALETTE.length - 1}`, "bad-request");
     if (id !== undefined) {
       const existing =
         this.state.labels.find((l) => l.id === id) ?? refuse(404, `label ${id} not found`, "not-found");
@@ -92,7 +69,7 @@ export function labelRoute(
   const color = () => {
     if (typeof body.color === "number") return body.color;
     if (typeof body.colorHex === "string") {
-      const i = LABEL_COLORS.indexOf(body.colorHex.toLowerCase());
+      const i = LABEL_PALETTE.indexOf(body.colorHex.toLowerCase());
       return i >= 0
         ? i
         : refuse(400, `colorHex ${body.colorHex} is not in WhatsApp's palette`, "bad-request");

@@ -1,8 +1,10 @@
 // What write calls answer, and the smaller reads (settings, messages, labels): every engine's reply
 // shape -> one typed result. A reply that says no (WEBJS `false`, a per-person refusal) is kept.
+
 import { engineId, personJid } from "../jid.js";
 import type { AddOutcome, ChatMessage, LiveLabel } from "../live/types.js";
 import type { Settings } from "../manifest/types.js";
+import { LABEL_PALETTE } from "../whatsapp.js";
 import { normalizeParticipants } from "./normalize.js";
 import { bool, describeShape, idString, isObj, num, ShapeError, str, unixSeconds } from "./read.js";
 
@@ -131,40 +133,16 @@ export function normalizeMessages(body: unknown): ChatMessage[] {
   return out.sort((a, b) => b.timestamp - a.timestamp);
 }
 
-/** WhatsApp's 20 label colours, by index (WAHA `src/structures/labels.dto.ts`). */
-export const LABEL_COLORS = [
-  "#ff9485",
-  "#64c4ff",
-  "#ffd429",
-  "#dfaef0",
-  "#99b6c1",
-  "#55ccb3",
-  "#ff9dff",
-  "#d3a91d",
-  "#6d7cce",
-  "#d7e752",
-  "#00d0e2",
-  "#ffc5c7",
-  "#93ceac",
-  "#f74848",
-  "#00a0f2",
-  "#83e422",
-  "#ffaf04",
-  "#b5ebff",
-  "#9ba6ff",
-  "#9368cf",
-] as const;
-
 export function normalizeLabel(l: unknown, where = "the label"): LiveLabel {
   if (!isObj(l)) throw new ShapeError(`cannot read ${where}: ${describeShape(l)}`);
   const id = idString(l.id) ?? (typeof l.id === "number" ? String(l.id) : undefined);
   const name = str(l.name);
   if (!id || name === undefined) throw new ShapeError(`cannot read ${where}: ${describeShape(l)}`);
   const hex = str(l.colorHex)?.toLowerCase();
-  const color = num(l.color) ?? (hex ? LABEL_COLORS.indexOf(hex as (typeof LABEL_COLORS)[number]) : -1);
+  const color = num(l.color) ?? (hex ? LABEL_PALETTE.indexOf(hex) : -1);
   const label: LiveLabel = { id, name };
   if (color >= 0) label.color = color;
-  const colorHex = hex ?? (color >= 0 ? LABEL_COLORS[color] : undefined);
+  const colorHex = hex ?? (color >= 0 ? LABEL_PALETTE[color] : undefined);
   if (colorHex) label.colorHex = colorHex;
   return label;
 }

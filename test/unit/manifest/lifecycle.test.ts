@@ -5,8 +5,6 @@ import { expandIgnore } from "../../../src/manifest/lifecycle.js";
 import { loadFleet } from "../../../src/manifest/load.js";
 import { readSchema } from "../../../src/manifest/schema.js";
 import { IGNORE_ENTRIES, ignores } from "../../../src/manifest/types.js";
-import { LABEL_COLORS as SANDBOX_PALETTE } from "../../../src/sandbox/labels.js";
-import { LABEL_COLORS as CLIENT_PALETTE } from "../../../src/wawp/replies.js";
 import { LABEL_PALETTE, MAX_MESSAGE } from "../../../src/whatsapp.js";
 
 const FIX = "test/fixtures/manifests";
@@ -143,11 +141,6 @@ describe("the label palette", () => {
     expect(paletteColor("#6d7ccf")).toEqual({
       error: `"#6d7ccf" is not one of WhatsApp's 20 label colours; the closest is 8 ("#6d7cce")`,
     });
-  });
-
-  it("is the one the sandbox and the client read colours with", () => {
-    expect([...SANDBOX_PALETTE]).toEqual([...LABEL_PALETTE]);
-    expect([...CLIENT_PALETTE]).toEqual([...LABEL_PALETTE]);
   });
 });
 

@@ -10,8 +10,8 @@ import type { AddOutcome, LiveGroup, LiveLabel } from "../../../src/live/types.j
 import type { SettingKey } from "../../../src/manifest/types.js";
 import { WawpClient } from "../../../src/wawp/client.js";
 import { normalizeGroup } from "../../../src/wawp/normalize.js";
-import { LABEL_COLORS } from "../../../src/wawp/replies.js";
 import { readBody, type WawpRequest } from "../../../src/wawp/transport.js";
+import { LABEL_PALETTE as LABEL_COLORS } from "../../../src/whatsapp.js";
 import { fakeTransport, type Reply } from "../../helpers/fake-transport.js";
 
 const ROOT = fileURLToPath(new URL("../../fixtures/engines/", import.meta.url));
