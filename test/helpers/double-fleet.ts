@@ -29,6 +29,9 @@ export interface GroupSpec {
   icon?: string;
   retired?: boolean;
   farewell?: string;
+  /** lifecycle fields (issue 15): written as they are, not counted by minimumWrites */
+  welcome?: string;
+  ignore?: string[];
 }
 
 /** The product's defaults (SPEC "Configuration"), used where a spec leaves settings out. */
@@ -74,6 +77,8 @@ export function writeFleet(
     if (s.icon) lines.push(`icon: icons/${s.icon}`);
     if (s.retired) lines.push("retired: true");
     if (s.farewell) lines.push(`farewell: ${JSON.stringify(s.farewell)}`);
+    if (s.welcome) lines.push(`welcome: ${JSON.stringify(s.welcome)}`);
+    if (s.ignore?.length) lines.push(`ignore: [${s.ignore.join(", ")}]`);
     writeFileSync(path.join(dir, `${s.serial}.yaml`), `${lines.join("\n")}\n`);
   }
   return dir;

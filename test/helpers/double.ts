@@ -47,7 +47,8 @@ export interface DoubleOptions {
   legacyListing?: boolean;
   /** an older WAHA: the member-add-mode and membership-approval routes do not exist */
   oldSettingsRoutes?: boolean;
-  faults?: { errorEvery?: number; lostEvery?: number; rateEvery?: number };
+  /** failText: a message whose text contains this answers 500 and is not sent (a run that dies there) */
+  faults?: { errorEvery?: number; lostEvery?: number; rateEvery?: number; failText?: string };
 }
 
 export interface DoubleRequest {
@@ -254,6 +255,8 @@ export async function startDouble(opts: DoubleOptions): Promise<Double> {
     if (parts[0] === "send" && parts[1] === "text" && m === "POST") {
       const chatId = String(body.chatId ?? "");
       const message = String(body.message ?? "");
+      if (opts.faults?.failText && message.includes(opts.faults.failText))
+        return send(500, { statusCode: 500, message: "wawp_upstream_error" });
       const list = messages.get(chatId) ?? [];
       const sent = { id: `true_${chatId}_3EB0${next++}`, timestamp: now(), fromMe: true, body: message };
       list.push(sent);
