@@ -327,7 +327,7 @@ describe("the wagroups action (its committed bundle)", { timeout: 120_000 }, () 
       "has-changes": "true",
       "plan-file": path.join(r.dir, "wagroups-plan-4242.json"),
     });
-    expect(JSON.parse(readFileSync(r.outputs["plan-file"]!, "utf8")).formatVersion).toBe(1);
+    expect(JSON.parse(readFileSync(r.outputs["plan-file"]!, "utf8")).formatVersion).toBe(2);
     // the runner masks what ::add-mask:: names before anything else is printed
     const lines = r.stdout.split("\n");
     expect(lines.indexOf(`::add-mask::${TOKEN}`)).toBeGreaterThanOrEqual(0);

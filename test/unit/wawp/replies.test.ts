@@ -68,7 +68,7 @@ describe("replies that say no are failures", () => {
     const err = await failure(client.createGroup("PM-9 | Iota", [n(1)]));
     expect(err.uncertain).toBe(false);
     expect(err.message).toBe(
-      "create group: HTTP 200: the engine refused: CreateGroupError: An unknown error occupied while creating a group",
+      "create group: HTTP 201: the engine refused: CreateGroupError: An unknown error occupied while creating a group",
     );
   });
 });
