@@ -33,19 +33,46 @@ export async function readLive(
   config: Config,
   opts: ReadOptions,
 ): Promise<Live> {
-  const notes: NonNullable<Live["notes"]> = [];
-  const note: Note = (code, serial, message) => {
-    if (!notes.some((n) => n.code === code && n.serial === serial))
-      notes.push({ code, ...(serial ? { serial } : {}), message });
-  };
+  const session = await openLiveRead(reader, scope.groups, config, opts);
   const work: { d: DesiredGroup; g: LiveGroup }[] = [];
   for (const d of scope.groups) {
     const g = scope.identity.matched.get(d.serial);
     if (g) work.push({ d, g });
   }
+  const read = await mapLimit(work, config.limits.concurrency, ({ d, g }) => session.read(d, g));
+  await session.warmUp(scope.groups.filter((d) => !d.retired && !scope.identity.matched.has(d.serial)));
+  const byId = new Map(read.map((g) => [g.id, g]));
+  return { groups: listing.map((g) => byId.get(g.id) ?? g), ...session.fleet() };
+}
+
+/** A live read in progress: what the whole fleet shares is read first, then groups as they come. */
+export interface LiveRead {
+  /** one group in scope: a copy of its listing entry with what the plan needs read in */
+  read(d: DesiredGroup, listed: LiveGroup): Promise<LiveGroup>;
+  /** warm-up: the people of groups about to be created are asked about too (one read per person a run) */
+  warmUp(creating: readonly DesiredGroup[]): Promise<void>;
+  /** what the planner needs besides the groups; `heardFrom` as far as chats have been read so far */
+  fleet(): Omit<Live, "groups">;
+}
+
+/**
+ * Start a live read: the account's labels and the manifests' icons (hashed the same way as pictures,
+ * so the planner compares how they look) before any group, so each group can be planned once read.
+ */
+export async function openLiveRead(
+  reader: LiveReader,
+  inScope: readonly DesiredGroup[],
+  config: Config,
+  opts: ReadOptions,
+): Promise<LiveRead> {
+  const notes: NonNullable<Live["notes"]> = [];
+  const note: Note = (code, serial, message) => {
+    if (!notes.some((n) => n.code === code && n.serial === serial))
+      notes.push({ code, ...(serial ? { serial } : {}), message });
+  };
   let labels: LiveLabel[] | undefined;
   const managed = Object.keys(config.labels).length > 0;
-  if (managed || scope.groups.some((d) => d.labels.length && !d.retired)) {
+  if (managed || inScope.some((d) => d.labels.length && !d.retired)) {
     // labels need a Business number: where the API refuses them, one warning and the rest proceeds
     labels = await optional(reader.listLabels(), (why) =>
       note("labels-unreadable", undefined, `labels could not be read (${why}); labels are not compared`),
@@ -60,6 +87,12 @@ export async function readLive(
     });
   }
   const pictures = new PictureHasher(note);
+  const iconHashes: Record<string, string> = {};
+  for (const d of inScope)
+    if (d.icon && !d.retired && !(d.icon.sha256 in iconHashes)) {
+      const hash = pictures.ofFile(d.icon.absPath, d.icon.path, opts.readIcon);
+      if (hash) iconHashes[d.icon.sha256] = hash;
+    }
   const chats = new ChatReader(reader, config, opts.now, note);
   const ctx: GroupRead = {
     reader,
@@ -70,36 +103,28 @@ export async function readLive(
     chats,
     labelsKnown: labels !== undefined,
   };
-  const read = await mapLimit(work, config.limits.concurrency, async ({ d, g }) => {
-    try {
-      return await readGroup(ctx, d, g);
-    } catch (e) {
-      // one group that cannot be read is blocked; the fleet's other groups are planned as usual
-      if (!(e instanceof ApiError)) throw e;
-      return { ...g, unreadable: e.message };
-    }
-  });
-  // warm-up: the people of groups about to be created are asked about too (one read per person a run)
-  if (config.invites.warmupHours > 0) {
-    const creating = scope.groups.filter((d) => !d.retired && !scope.identity.matched.has(d.serial));
-    const people = [...new Set(creating.flatMap((d) => [...d.admins, ...d.members].map((p) => p.jid)))];
-    await mapLimit(people, 2, (jid) => chats.of(jid));
-  }
-  const byId = new Map(read.map((g) => [g.id, g]));
-  // the manifests' icons, hashed the same way, so the planner compares how pictures look
-  const iconHashes: Record<string, string> = {};
-  for (const d of scope.groups)
-    if (d.icon && !d.retired && !(d.icon.sha256 in iconHashes)) {
-      const hash = pictures.ofFile(d.icon.absPath, d.icon.path, opts.readIcon);
-      if (hash) iconHashes[d.icon.sha256] = hash;
-    }
-  const heardFrom = chats.heardFrom();
+  const warm = config.invites.warmupHours > 0;
   return {
-    groups: listing.map((g) => byId.get(g.id) ?? g),
-    ...(labels ? { labels, labelIds: Object.fromEntries(labels.map((l) => [l.name, l.id])) } : {}),
-    ...(Object.keys(iconHashes).length ? { iconHashes } : {}),
-    ...(config.invites.warmupHours > 0 ? { heardFrom } : {}),
-    notes,
+    read: async (d, listed) => {
+      try {
+        return await readGroup(ctx, d, listed);
+      } catch (e) {
+        // one group that cannot be read is blocked; the fleet's other groups are planned as usual
+        if (!(e instanceof ApiError)) throw e;
+        return { ...listed, unreadable: e.message };
+      }
+    },
+    async warmUp(creating) {
+      if (!warm) return;
+      const people = [...new Set(creating.flatMap((d) => [...d.admins, ...d.members].map((p) => p.jid)))];
+      await mapLimit(people, 2, (jid) => chats.of(jid));
+    },
+    fleet: () => ({
+      ...(labels ? { labels, labelIds: Object.fromEntries(labels.map((l) => [l.name, l.id])) } : {}),
+      ...(Object.keys(iconHashes).length ? { iconHashes } : {}),
+      ...(warm ? { heardFrom: chats.heardFrom() } : {}),
+      notes,
+    }),
   };
 }
 

@@ -105,3 +105,153 @@ export function inferSelf(live: readonly LiveGroup[]): string | undefined {
   }
   return common && common.size === 1 ? [...common][0] : undefined;
 }
+
+/** A listed group matched to a manifest's serial as its page arrives (or, for `late`, after the last page). */
+export interface StreamMatch {
+  serial: string;
+  group: LiveGroup;
+  /** matched only after folding look-alike characters (the plan warns) */
+  normalized: boolean;
+}
+
+/** What matching the whole listing decided, kept without the groups (those were planned as they came). */
+export interface StreamedIdentity {
+  /** serials that have their live group */
+  matched: Set<string>;
+  duplicates: Map<string, { id: string }[]>;
+  missingPins: Map<string, string>;
+  takeovers: Map<string, string>;
+  orphans: { group: Pick<LiveGroup, "id" | "subject">; serial: string }[];
+  shadowed: { group: Pick<LiveGroup, "id" | "subject">; serial: string }[];
+  /** matched only now: carriers of a pinned serial whose pin was not listed */
+  late: StreamMatch[];
+}
+
+/**
+ * matchGroups a page at a time, deciding the same. A group is offered once; it is matched at once by
+ * its pinned ID, or as the first group carrying an unpinned serial (a second one turns the serial into
+ * a duplicate, and `offer` names it so the caller drops the first's plan). Only ids and subjects of
+ * what spans pages are kept, and whole groups only where a pinned serial's fate waits for the pin.
+ */
+export class IdentityStream {
+  private readonly match: ReturnType<typeof subjectMatcher>;
+  private readonly declared: Map<string, DesiredGroup>;
+  private readonly pins = new Map<string, DesiredGroup[]>();
+  private readonly pinnedSerials = new Set<string>();
+  private readonly pinMatched = new Set<string>();
+  private readonly takeovers = new Map<string, string>();
+  /** unpinned serial -> the ids of the groups carrying it, in listing order */
+  private readonly claims = new Map<string, string[]>();
+  /** groups carrying a pinned serial, in listing order: shadowed if the pin is listed, else claims */
+  private readonly waiting: { group: LiveGroup; serial: string; normalized: boolean }[] = [];
+  private readonly orphans: StreamedIdentity["orphans"] = [];
+
+  constructor(
+    private readonly desired: readonly DesiredGroup[],
+    private readonly config: Config,
+  ) {
+    this.match = subjectMatcher(config.subjectFormat, config.serialPattern);
+    this.declared = new Map(desired.map((d) => [d.serial, d]));
+    for (const d of desired)
+      if (d.id) {
+        this.pins.set(d.id, [...(this.pins.get(d.id) ?? []), d]);
+        this.pinnedSerials.add(d.serial);
+      }
+  }
+
+  /** One listed group: the serials it is matched to now, and a serial it made a duplicate, if any. */
+  offer(g: LiveGroup): { matched: StreamMatch[]; duplicate?: string } {
+    const matched: StreamMatch[] = [];
+    let taken = false;
+    for (const d of this.pins.get(g.id) ?? []) {
+      // a pin may not take over another manifest's group (a copied or malicious `id`)
+      const claimed = this.match(g.subject)?.serial;
+      if (claimed && claimed !== d.serial && this.declared.has(claimed)) {
+        this.takeovers.set(
+          d.serial,
+          `pinned group ${d.id} is "${g.subject}", which carries serial ${claimed} of another manifest; a pin cannot take over another manifest's group`,
+        );
+        continue;
+      }
+      this.pinMatched.add(d.serial);
+      matched.push({ serial: d.serial, group: g, normalized: false });
+      taken = true;
+    }
+    if (taken) return { matched };
+    const m = this.match(g.subject);
+    if (!m) return { matched }; // not the reconciler's business
+    const { serial } = m;
+    const normalized = m.normalized && this.declared.has(serial);
+    if (!this.declared.has(serial)) {
+      if (isOurs(g, this.config.self)) this.orphans.push({ group: { id: g.id, subject: g.subject }, serial });
+      return { matched };
+    }
+    if (this.pinnedSerials.has(serial)) {
+      this.waiting.push({ group: g, serial, normalized });
+      return { matched };
+    }
+    const ids = this.claims.get(serial);
+    if (!ids) {
+      this.claims.set(serial, [g.id]);
+      matched.push({ serial, group: g, normalized });
+      return { matched };
+    }
+    ids.push(g.id);
+    return { matched, duplicate: serial };
+  }
+
+  /** After the last page: duplicates, missing pins, orphans, shadowed groups, and the late matches. */
+  end(): StreamedIdentity {
+    const matched = new Set(this.pinMatched);
+    const duplicates = new Map<string, { id: string }[]>();
+    const shadowed: StreamedIdentity["shadowed"] = [];
+    const late = new Map<string, StreamMatch[]>();
+    for (const w of this.waiting) {
+      if (this.pinMatched.has(w.serial))
+        shadowed.push({ group: { id: w.group.id, subject: w.group.subject }, serial: w.serial });
+      else late.set(w.serial, [...(late.get(w.serial) ?? []), { ...w }]);
+    }
+    for (const [serial, ids] of this.claims) {
+      if (ids.length === 1) matched.add(serial);
+      else
+        duplicates.set(
+          serial,
+          ids.map((id) => ({ id })),
+        );
+    }
+    const single: StreamMatch[] = [];
+    for (const [serial, ms] of late) {
+      if (ms.length === 1) {
+        matched.add(serial);
+        single.push(ms[0]!);
+      } else
+        duplicates.set(
+          serial,
+          ms.map((x) => ({ id: x.group.id })),
+        );
+    }
+    const missingPins = new Map<string, string>();
+    for (const d of this.desired) {
+      if (
+        d.id &&
+        !matched.has(d.serial) &&
+        !duplicates.has(d.serial) &&
+        !this.takeovers.has(d.serial) &&
+        !d.retired
+      )
+        missingPins.set(
+          d.serial,
+          `pinned group ${d.id} is not among the instance's groups (remove \`id\` to create a new one)`,
+        );
+    }
+    return {
+      matched,
+      duplicates,
+      missingPins,
+      takeovers: this.takeovers,
+      orphans: this.orphans,
+      shadowed,
+      late: single,
+    };
+  }
+}

@@ -71,18 +71,26 @@ export function groupSafety(
   return unsafe;
 }
 
-/** Many small removals add up: the same ratio across the fleet's existing groups. */
+/** Members of a live group the fleet-wide ratio counts: everyone but the instance. */
+export function liveMembers(lg: LiveGroup, self: string | undefined): number {
+  return (lg.participants ?? []).filter((p) => p.jid !== self).length;
+}
+
+/**
+ * Many small removals add up: the same ratio across the fleet's existing groups. `membersOf` gives a
+ * planned group's live member count (undefined: not live), so a streaming plan need not keep the groups.
+ */
 export function fleetSafety(
   groups: readonly GroupPlan[],
-  liveById: ReadonlyMap<string, LiveGroup>,
+  membersOf: (groupId: string) => number | undefined,
   rules: Rules,
 ): string[] {
   let removals = 0;
   let members = 0;
   for (const g of groups) {
-    const lg = g.groupId ? liveById.get(g.groupId) : undefined;
-    if (!lg || g.action === "retire") continue;
-    members += (lg.participants ?? []).filter((p) => p.jid !== rules.self).length;
+    const count = g.groupId ? membersOf(g.groupId) : undefined;
+    if (count === undefined || g.action === "retire") continue;
+    members += count;
     removals += people(g.changes, "removeParticipants").length;
   }
   if (removals > 1 && members && removals / members > rules.safety.maxRemovalRatio)
@@ -104,6 +112,15 @@ export function planSafety(
     const lg = g.groupId && g.action === "update" ? liveById.get(g.groupId) : undefined;
     if (lg) unsafe.push(...groupSafety(g, lg, rules, warn));
   }
-  unsafe.push(...fleetSafety(groups, liveById, rules));
+  unsafe.push(
+    ...fleetSafety(
+      groups,
+      (id) => {
+        const lg = liveById.get(id);
+        return lg && liveMembers(lg, rules.self);
+      },
+      rules,
+    ),
+  );
   return unsafe;
 }

@@ -28,11 +28,15 @@ export function scopeFleet(
   config: Config,
   opts: ScopeOptions = {},
 ): Scope {
+  return { identity: matchGroups(desired, listing, config), ...scopeOf(desired, opts) };
+}
+
+/** Which manifests and serials a run is about, without the listing (a streaming plan matches as it reads). */
+export function scopeOf(desired: readonly DesiredGroup[], opts: ScopeOptions = {}): Omit<Scope, "identity"> {
   const targets = opts.targets ?? [];
   const wanted = new Set(targets);
   const owns = (serial: string) => inShard(serial, opts.shard);
   return {
-    identity: matchGroups(desired, listing, config),
     groups: desired.filter((d) => (wanted.size === 0 || wanted.has(d.serial)) && owns(d.serial)),
     targets,
     owns,

@@ -6,5 +6,6 @@ export {
   type Planned,
   type PlanRequest,
   planFleet,
+  planStreaming,
   recheckSaved,
 } from "./pipeline.js";

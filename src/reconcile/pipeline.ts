@@ -12,6 +12,7 @@ import { plan } from "../plan/plan.js";
 import { planSafety } from "../plan/safety.js";
 import { type Scope, type ScopeOptions, scopeFleet } from "../plan/scope.js";
 import { resolveInstance } from "./instance.js";
+import { streamPlan } from "./stream.js";
 
 /** The instance a run talks to: how to read it, and its own number when the backend knows it. */
 export interface Instance {
@@ -40,7 +41,14 @@ export interface Planned {
 
 /** Read everything a plan for this scope needs. The listing is requested before the manifests are awaited. */
 export async function observe(instance: Instance, req: PlanRequest): Promise<Omit<Planned, "plan">> {
-  const listing = instance.reader.listGroups();
+  return observeListing(instance, req, instance.reader.listGroups());
+}
+
+async function observeListing(
+  instance: Instance,
+  req: PlanRequest,
+  listing: Promise<LiveGroup[]>,
+): Promise<Omit<Planned, "plan">> {
   listing.catch(() => undefined); // awaited below, after the manifests are known to be good
   const loaded = await req.desired;
   const groups = await listing;
@@ -53,10 +61,13 @@ export async function observe(instance: Instance, req: PlanRequest): Promise<Omi
   return { desired, live, scope };
 }
 
-/** Load, read live, plan: what `plan` prints and `apply` executes. */
+/** Load, read live, plan: what `plan` prints and `apply` executes, with the live state it was made from. */
 export async function planFleet(instance: Instance, req: PlanRequest): Promise<Planned> {
+  return planObserved(await observe(instance, req), req);
+}
+
+function planObserved(seen: Omit<Planned, "plan">, req: PlanRequest): Planned {
   const now = req.now ?? Math.floor(Date.now() / 1000);
-  const seen = await observe(instance, req);
   const p = plan(seen.desired, seen.live, {
     now,
     scope: seen.scope,
@@ -64,6 +75,52 @@ export async function planFleet(instance: Instance, req: PlanRequest): Promise<P
   });
   p.createdAt = new Date(now * 1000).toISOString();
   return { ...seen, plan: p };
+}
+
+/** A reader that can give the listing a page at a time (the Wawp client). */
+export interface PagedReader extends LiveReader {
+  listGroupPages(): AsyncIterable<LiveGroup[]>;
+}
+
+const isPaged = (r: LiveReader): r is PagedReader =>
+  typeof (r as Partial<PagedReader>).listGroupPages === "function";
+
+/**
+ * The same plan as planFleet, without holding the fleet: each listing page is matched, read further,
+ * diffed and dropped; only what spans pages is kept (see IdentityStream). Where the instance's number
+ * must be inferred from every group (no self configured or known), the whole listing is read first.
+ */
+export async function planStreaming(
+  instance: Instance,
+  req: PlanRequest,
+): Promise<{ desired: Desired; plan: Plan }> {
+  const { reader } = instance;
+  if (!isPaged(reader)) return planFleet(instance, req);
+  const pages = reader.listGroupPages()[Symbol.asyncIterator]();
+  // the listing is requested before the manifests are awaited, as observe does
+  const first = pages.next();
+  first.catch(() => undefined);
+  const loaded = await req.desired;
+  if (!loaded.config.self && !instance.self) {
+    const all: LiveGroup[] = [];
+    for (let r = await first; !r.done; r = await pages.next()) all.push(...r.value);
+    return planObserved(
+      await observeListing(instance, { ...req, desired: loaded }, Promise.resolve(all)),
+      req,
+    );
+  }
+  const desired: Desired = { ...loaded, config: resolveInstance(loaded.config, [], instance.self).config };
+  const now = req.now ?? Math.floor(Date.now() / 1000);
+  const p = await streamPlan(
+    reader,
+    desired,
+    (async function* () {
+      for (let r = await first; !r.done; r = await pages.next()) yield r.value;
+    })(),
+    { ...req, now },
+  );
+  p.createdAt = new Date(now * 1000).toISOString();
+  return { desired, plan: p };
 }
 
 export interface Rechecked {

@@ -16,7 +16,7 @@ import type { SettingKey, Settings } from "../manifest/types.js";
 import { type CallOptions, readAnswer, WawpCaller } from "./call.js";
 import { apiError, asUnsupported, UNSUPPORTED_STATUSES, UnsupportedError } from "./errors.js";
 import { LidResolver } from "./lids.js";
-import { completeListing, ListingError } from "./listing.js";
+import { ListingError, listingPages } from "./listing.js";
 import { normalizeGroups, normalizeParticipants } from "./normalize.js";
 import { describeShape as describe, idString, isObj, num, ShapeError } from "./read.js";
 import {
@@ -64,32 +64,45 @@ export class WawpClient extends WawpCaller implements Wawp {
    * the order shifts between pages); a short or endless listing is an error, never a plan.
    */
   async listGroups(): Promise<LiveGroup[]> {
+    const groups: LiveGroup[] = [];
+    for await (const page of this.listGroupPages()) groups.push(...page);
+    return groups;
+  }
+
+  /**
+   * The same listing a page at a time, each group once, privacy IDs resolved page by page; the count
+   * is checked after the last page (an error then means everything yielded must be thrown away).
+   */
+  async *listGroupPages(): AsyncGenerator<LiveGroup[]> {
     const operation = "list groups";
     const count = await this.groupCount();
-    let groups: LiveGroup[];
+    const pages = listingPages(
+      async (offset) =>
+        this.read(operation, "/groups", normalizeGroups, {
+          limit: this.pageSize,
+          offset,
+          sortBy: "id",
+          sortOrder: "asc",
+        }),
+      { count, pageSize: this.pageSize },
+    );
     try {
-      groups = await completeListing(
-        async (offset) =>
-          this.read(operation, "/groups", normalizeGroups, {
-            limit: this.pageSize,
-            offset,
-            sortBy: "id",
-            sortOrder: "asc",
-          }),
-        { count, pageSize: this.pageSize },
-      );
+      for await (const groups of pages) {
+        const lids = groups.flatMap((g) =>
+          (g.participants ?? []).filter((p) => isLidJid(p.jid)).map((p) => p.jid),
+        );
+        if (lids.length) {
+          await this.lids.prefetch(lids);
+          for (const g of groups)
+            if (g.participants) g.participants = await this.lids.resolve(g.participants);
+        }
+        yield groups;
+      }
     } catch (e) {
       if (e instanceof ListingError)
         throw new ApiError(operation, 200, undefined, `${operation}: ${e.message}`);
       throw e;
     }
-    const lids = groups.flatMap((g) =>
-      (g.participants ?? []).filter((p) => isLidJid(p.jid)).map((p) => p.jid),
-    );
-    if (!lids.length) return groups;
-    await this.lids.prefetch(lids);
-    for (const g of groups) if (g.participants) g.participants = await this.lids.resolve(g.participants);
-    return groups;
   }
 
   /** The server's group count; undefined on a server without the route (the listing goes unchecked). */

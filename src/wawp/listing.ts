@@ -28,11 +28,25 @@ export async function completeListing(
   fetchPage: (offset: number) => Promise<ListingPage>,
   opts: ListingOptions,
 ): Promise<LiveGroup[]> {
+  const all: LiveGroup[] = [];
+  for await (const page of listingPages(fetchPage, opts)) all.push(...page);
+  return all;
+}
+
+/**
+ * The same listing, page by page: each group is yielded once, on the first page that shows it, so a
+ * caller can plan a page and drop it. Only the ids seen are kept. The count is checked after the last
+ * page, so a caller must not act on what it was given until the iteration ends without an error.
+ */
+export async function* listingPages(
+  fetchPage: (offset: number) => Promise<ListingPage>,
+  opts: ListingOptions,
+): AsyncGenerator<LiveGroup[]> {
   const { count, pageSize } = opts;
   const passes = count === undefined ? 1 : Math.max(1, opts.passes ?? 3);
   // twice the count plus slack allows for a shifting order; beyond that a server is looping
   const itemCap = count === undefined ? (opts.maxItemsUncounted ?? 200_000) : 2 * count + 2 * pageSize;
-  const seen = new Map<string, LiveGroup>();
+  const seen = new Set<string>();
   for (let pass = 1; pass <= passes; pass++) {
     const thisPass = new Set<string>();
     let offset = 0;
@@ -42,11 +56,16 @@ export async function completeListing(
       pages++;
       if (page.items === 0) break;
       let fresh = 0;
+      const unseen: LiveGroup[] = [];
       for (const g of page.groups) {
         if (!thisPass.has(g.id)) fresh++;
         thisPass.add(g.id);
-        seen.set(g.id, g);
+        if (!seen.has(g.id)) {
+          seen.add(g.id);
+          unseen.push(g);
+        }
       }
+      if (unseen.length) yield unseen;
       // a server that ignores offset sends the same groups again: no new group, no next page
       if (fresh === 0) break;
       offset += page.items;
@@ -55,7 +74,7 @@ export async function completeListing(
           `the listing does not end: ${offset} items over ${pages} pages${count === undefined ? "" : ` while the server counts ${count} groups`}`,
         );
     }
-    if (count === undefined || seen.size >= count) return [...seen.values()];
+    if (count === undefined || seen.size >= count) return;
   }
   throw new ListingError(
     `listed ${seen.size} groups but the server counts ${count} (${passes} passes); no plan is made from a partial listing`,

@@ -10,7 +10,7 @@ import { maskText } from "../../plan/render/markdown.js";
 import { peopleList } from "../../plan/render/people.js";
 import { renderText } from "../../plan/render/text.js";
 import { parseShard } from "../../plan/shard.js";
-import { observe, planFleet, recheckSaved } from "../../reconcile/index.js";
+import { observe, planStreaming, recheckSaved } from "../../reconcile/index.js";
 import { connect } from "../connect.js";
 import { acquireLock } from "../lock.js";
 import type { Output } from "../output.js";
@@ -82,7 +82,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
       plan = rechecked.plan;
       skipped = rechecked.skipped;
     } else {
-      plan = (await planFleet(instanceOf(conn), { ...request, now })).plan;
+      plan = (await planStreaming(instanceOf(conn), { ...request, now })).plan;
       plan.dir = dir;
       plan.target = conn.label;
     }

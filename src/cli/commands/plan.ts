@@ -5,7 +5,7 @@ import { renderJson } from "../../plan/render/json.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
 import { renderText } from "../../plan/render/text.js";
 import { parseShard } from "../../plan/shard.js";
-import { type Instance, planFleet } from "../../reconcile/index.js";
+import { type Instance, planStreaming } from "../../reconcile/index.js";
 import { type Connection, connect } from "../connect.js";
 import type { Output } from "../output.js";
 import { checkTargets } from "../targets.js";
@@ -50,7 +50,7 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
   try {
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";
-    const { plan: p } = await planFleet(instanceOf(conn), {
+    const { plan: p } = await planStreaming(instanceOf(conn), {
       desired: loadOrExitAsync(opts.dir, io).then((r) => checkTargets(opts.group, r.desired)),
       targets: opts.group ?? [],
       ...(shard ? { shard } : {}),
