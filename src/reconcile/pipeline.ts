@@ -8,7 +8,7 @@ import type { Live, LiveGroup, LiveReader } from "../live/types.js";
 import type { Desired } from "../manifest/types.js";
 import type { GroupPlan, Plan } from "../plan/change.js";
 import { fingerprint } from "../plan/fingerprint.js";
-import { plan } from "../plan/plan.js";
+import { plan, recentCreation } from "../plan/plan.js";
 import { planSafety } from "../plan/safety.js";
 import { type Scope, type ScopeOptions, scopeFleet } from "../plan/scope.js";
 import { resolveInstance } from "./instance.js";
@@ -173,9 +173,7 @@ export function recheckSaved(saved: Plan, now: Omit<Planned, "plan">, nowUnix: n
       unsafe: planSafety(kept, liveById, rules),
       context: {
         ...saved.context,
-        recentCreations: now.live.groups
-          .filter((lg) => lg.owner === self && lg.creation !== undefined && nowUnix - lg.creation < 3600)
-          .map((lg) => lg.creation!),
+        recentCreations: now.live.groups.flatMap((lg) => recentCreation(lg, self, nowUnix)),
       },
     },
     skipped,
