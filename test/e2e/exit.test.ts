@@ -65,19 +65,26 @@ describe("exit as soon as the work is done", { timeout: 120_000 }, () => {
     );
     expect(r.stderr).not.toContain("unexpected");
     expect(r.code).toBe(2);
-    expect(r.stdout.length).toBeGreaterThan(128 * 1024);
+    // well past a pipe (64 KiB) and the reader's buffer (64 KiB): the CLI must wait for the reader
+    expect(r.stdout.length).toBeGreaterThan(256 * 1024);
     const plan = JSON.parse(r.stdout) as { groups: { serial: string }[] };
     expect(plan.groups.filter((g) => g.serial.startsWith("NEW-"))).toHaveLength(120);
   });
 
   it("every problem of a large broken fleet reaches a slow reader, then exit 1", async () => {
+    // Long names make the report far larger than what a pipe (64 KiB) and the reader's own buffer
+    // (64 KiB) hold, so the CLI cannot finish before the reader starts. Were it smaller, the child
+    // could exit first and Node would drop the unread output on the reader's side (child_process
+    // resumes a paused pipe without listeners when the child exits), which tests nothing of ours.
     const dir = tempDir();
+    const pad = "x".repeat(200);
     for (let i = 0; i < 1500; i++)
-      writeFileSync(path.join(dir, `broken-${i}.yaml`), `serial: [unclosed ${i}\n`);
+      writeFileSync(path.join(dir, `broken-${i}-${pad}.yaml`), `serial: [unclosed ${i}\n`);
     const r = await runSlowReader(["validate", "--dir", dir]);
     expect(r.code).toBe(1);
+    expect(r.stderr.length).toBeGreaterThan(256 * 1024);
     const lines = r.stderr.trimEnd().split("\n");
-    expect(lines.filter((l) => /broken-\d+\.yaml:\d+:\d+ {2}YAML: /.test(l))).toHaveLength(1500);
+    expect(lines.filter((l) => /broken-\d+-x+\.yaml:\d+:\d+ {2}YAML: /.test(l))).toHaveLength(1500);
     expect(lines.at(-1)).toBe("wagroups: 1500 problem(s) in 1500 file(s)");
   });
 });
