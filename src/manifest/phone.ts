@@ -9,9 +9,6 @@ const fullParser = () =>
 
 export type PhoneResult = { ok: true; jid: string } | { ok: false; reason: string };
 
-// space, tab, ( ) . - /
-const SEPARATORS = new Set([32, 9, 40, 41, 46, 45, 47]);
-
 /**
  * An international number in any common formatting -> `<digits>@c.us`. Numbers without a leading
  * "+" are read as international digits ("14155550102", "0014155550102"); a JID is accepted too.
@@ -26,17 +23,28 @@ export function parsePhone(raw: string): PhoneResult {
       return { ok: false, reason: "is not a person's ID" };
     s = s.slice(0, at);
   }
-  // one pass: keep the digits, allow the usual separators, refuse anything else
+  // one pass: keep the digits (a run at a time: a million numbers are a million strings, not ten
+  // million), allow the usual separators, refuse anything else
   let digits = "";
+  let run = -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += s[i];
-    else if (!(SEPARATORS.has(c) || (c === 43 && i === 0)))
+    if (c >= 48 && c <= 57) {
+      if (run < 0) run = i;
+      continue;
+    }
+    if (!(isSeparator(c) || (c === 43 && i === 0)))
       return { ok: false, reason: "has characters a phone number cannot have" };
+    if (run >= 0) {
+      digits += s.slice(run, i);
+      run = -1;
+    }
   }
+  if (run >= 0) digits = run === 0 ? s : digits + s.slice(run);
   // written without "+" or "00", the first digits may be a local area code, not a country
-  const international = s.startsWith("+") || digits.startsWith("00");
-  if (!s.startsWith("+") && digits.startsWith("00")) digits = digits.slice(2);
+  const plus = s.charCodeAt(0) === 43;
+  const international = plus || digits.startsWith("00");
+  if (!plus && digits.startsWith("00")) digits = digits.slice(2);
   const noCountry = (): PhoneResult => ({
     ok: false,
     reason: `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`,
@@ -56,6 +64,11 @@ export function parsePhone(raw: string): PhoneResult {
   // naming the country its first digits happen to spell would mislead ("+41" for a US 415 number)
   if (!international) return noCountry();
   return { ok: false, reason: `is not a valid phone number for country code +${cc}` };
+}
+
+/** space, tab, ( ) . - / */
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 40 || c === 41 || c === 46 || c === 45 || c === 47;
 }
 
 /** Aliases look like names, numbers look like numbers: this decides which error message fits. */
@@ -138,28 +151,52 @@ function planOf(countryOrCallingCode: string): Plan {
 /** libphonenumber's getNumberType(...) !== undefined */
 function hasNumberType(national: string, plan: Plan): boolean {
   if (!plan.national.test(national)) return false;
-  return plan.types.some((t) => (!t.lengths || t.lengths.includes(national.length)) && t.re.test(national));
+  for (const t of plan.types)
+    if ((!t.lengths || t.lengths.includes(national.length)) && t.re.test(national)) return true;
+  return false;
+}
+
+/** A calling code's countries in libphonenumber's order (their plans compiled on first use), and the
+ * plan a number none of them claims is held to. */
+interface CallingCode {
+  shared: { country: string; plan?: Plan }[] | undefined;
+  main: string;
+}
+const byCallingCode = new Map<string, CallingCode>();
+
+function callingCode(cc: string): CallingCode {
+  let found = byCallingCode.get(cc);
+  if (!found) {
+    const countries = plans.getCountryCodesForCallingCode(cc);
+    found = {
+      shared: countries && countries.length > 1 ? countries.map((country) => ({ country })) : undefined,
+      main: countries?.length === 1 ? countries[0]! : cc,
+    };
+    byCallingCode.set(cc, found);
+  }
+  return found;
 }
 
 function isValidNational(cc: string, national: string): boolean {
-  const countries = plans.getCountryCodesForCallingCode(cc);
-  if (countries && countries.length > 1) {
+  const { shared, main } = callingCode(cc);
+  if (shared) {
     // a shared calling code (+1, +7, +44…): the first country whose leading digits or types fit
-    for (const c of countries) {
-      const plan = planOf(c);
+    for (const c of shared) {
+      c.plan ??= planOf(c.country);
+      const plan = c.plan;
       if (plan.leading) {
         if (national.search(plan.leading) === 0)
           return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
       } else if (hasNumberType(national, plan)) return true;
     }
   }
-  const plan = planOf(countries?.length === 1 ? countries[0]! : cc);
+  const plan = planOf(main);
   return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
 }
 
 function callingCodeOf(digits: string): string | undefined {
   // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
-  for (const len of [1, 2, 3]) {
+  for (let len = 1; len <= 3; len++) {
     const c = digits.slice(0, len);
     if (callingCodes.has(c)) return c;
   }
