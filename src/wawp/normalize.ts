@@ -1,7 +1,7 @@
 // Engine shapes -> the Live model: WEBJS chats, NOWEB keyed objects (pn and lid addressing), GOWS's
 // PascalCase GroupInfo, ZAPO and WAHA's GroupInfo all land here, so no raw engine shape reaches the
 // planner. Strict: what cannot be read is a ShapeError naming its shape, never a dropped group.
-import { type EngineId, engineId } from "../jid.js";
+import { engineId } from "../jid.js";
 import type { LiveGroup, LiveParticipant, Role } from "../live/types.js";
 import type { Settings, Who } from "../manifest/types.js";
 import { bool, describeShape, idString, isObj, num, type Obj, ShapeError, str, unixSeconds } from "./read.js";
@@ -174,21 +174,23 @@ const ROLES: Record<string, Role | "left"> = {
 export function normalizeParticipants(list: unknown[], where = "participants"): ParticipantsRead {
   const byJid = new Map<string, LiveParticipant>();
   const invalid: string[] = [];
-  for (const [i, p] of list.entries()) {
-    const read = readParticipant(p, `${where}, item ${i + 1}`);
+  for (let i = 0; i < list.length; i++) {
+    // the item's name is built only for an error: a listing holds millions of participants
+    const read = readParticipant(list[i], where, i);
     if (read === "left") continue;
     if (typeof read === "string") invalid.push(read);
     else if (!byJid.has(read.jid)) byJid.set(read.jid, read);
   }
-  return { participants: [...byJid.values()], invalid };
+  return { participants: Array.from(byJid.values()), invalid };
 }
 
 /** A participant, "left", or the raw ID when it names no person. */
-function readParticipant(p: unknown, where: string): LiveParticipant | "left" | string {
-  if (typeof p === "string") return fromIds([p], "member") ?? p;
-  if (!isObj(p)) throw new ShapeError(`cannot read ${where}: ${describeShape(p)}`);
+function readParticipant(p: unknown, list: string, i: number): LiveParticipant | "left" | string {
+  const where = () => `${list}, item ${i + 1}`;
+  if (typeof p === "string") return fromIds(p, undefined, "member") ?? p;
+  if (!isObj(p)) throw new ShapeError(`cannot read ${where()}: ${describeShape(p)}`);
   const rawId = idString(p.id) ?? idString(p.JID) ?? idString(p.jid);
-  if (!rawId) throw new ShapeError(`cannot read ${where}: no ID in ${describeShape(p)}`);
+  if (!rawId) throw new ShapeError(`cannot read ${where()}: no ID in ${describeShape(p)}`);
   let role: Role | "left" | undefined = "member";
   if (typeof p.role === "string") role = ROLES[p.role];
   else if (typeof p.type === "string") role = ROLES[p.type];
@@ -196,19 +198,28 @@ function readParticipant(p: unknown, where: string): LiveParticipant | "left" | 
   if (p.isSuperAdmin === true || p.IsSuperAdmin === true) role = "superadmin";
   else if ((p.isAdmin === true || p.IsAdmin === true) && role === "member") role = "admin";
   if (!role)
-    throw new ShapeError(`cannot read ${where}: unknown role ${String(p.role ?? p.admin).slice(0, 20)}`);
+    throw new ShapeError(`cannot read ${where()}: unknown role ${String(p.role ?? p.admin).slice(0, 20)}`);
   if (role === "left") return "left";
   // a number wins over a privacy ID: the manifest names people by number
-  const ids = [rawId, p.pn, p.phoneNumber, p.PhoneNumber, p.jid, p.lid, p.LID].map(idString);
-  return fromIds(ids, role) ?? rawId;
+  return fromIds(rawId, p, role) ?? rawId;
 }
 
-function fromIds(ids: (string | undefined)[], role: Role): LiveParticipant | undefined {
-  const read = ids.map((i) => (i ? engineId(i) : undefined)).filter((x): x is EngineId => !!x);
-  const pn = read.find((x) => x.kind === "pn");
-  const lid = read.find((x) => x.kind === "lid");
-  if (pn?.kind === "pn")
-    return lid?.kind === "lid" ? { jid: pn.jid, role, lid: lid.lid } : { jid: pn.jid, role };
-  if (lid?.kind === "lid") return { jid: lid.lid, role, lid: lid.lid };
+/** The fields after `id` that may name the same person, in the order they are tried. */
+const OTHER_IDS = ["pn", "phoneNumber", "PhoneNumber", "jid", "lid", "LID"] as const;
+
+/** The first number and the first privacy ID among `rawId` and `p`'s other ID fields. */
+function fromIds(rawId: string, p: Obj | undefined, role: Role): LiveParticipant | undefined {
+  let pn: string | undefined;
+  let lid: string | undefined;
+  const take = (raw: string | undefined) => {
+    const id = raw ? engineId(raw) : undefined;
+    if (id?.kind === "pn") pn ??= id.jid;
+    else if (id?.kind === "lid") lid ??= id.lid;
+  };
+  take(rawId);
+  // the rest only until both are found: an earlier one always wins
+  if (p) for (let k = 0; k < OTHER_IDS.length && !(pn && lid); k++) take(idString(p[OTHER_IDS[k]!]));
+  if (pn) return lid ? { jid: pn, role, lid } : { jid: pn, role };
+  if (lid) return { jid: lid, role, lid };
   return undefined;
 }
