@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Metadata } from "libphonenumber-js/core";
-import metadata from "libphonenumber-js/metadata.max.json";
+import { fileURLToPath } from "node:url";
 
 // the full parser loads only for numbers the fast check refuses
 const require = createRequire(import.meta.url);
@@ -84,19 +84,24 @@ export function looksLikeAlias(s: string): boolean {
 // validating a 100,000-member fleet. This is the same algorithm (getNumberType, and the country
 // choice for shared calling codes) over the same full metadata, with each pattern compiled once.
 // What it finds invalid is asked of libphonenumber-js itself, and a property test checks the two
-// agree on random numbers.
+// agree on random numbers. The build stores the plans read from the metadata
+// (dist/validators/phone-plans.json), so a run starts without loading libphonenumber-js's modules;
+// from source (tests) they are read from libphonenumber-js on first use.
 
-interface TypeDef {
-  pattern(): string;
-  possibleLengths(): number[] | undefined;
+/** One country's numbering plan as libphonenumber-js's full metadata gives it. */
+interface PlanSource {
+  national: string;
+  leading?: string;
+  hasTypes: boolean;
+  /** FIXED_LINE first, then the other types in libphonenumber's order */
+  types: { lengths?: number[]; pattern: string }[];
 }
-interface Plans {
-  getCountryCodesForCallingCode(cc: string): string[] | undefined;
-  selectNumberingPlan(countryOrCallingCode: string): void;
-  leadingDigits(): string | undefined;
-  nationalNumberPattern(): string;
-  hasTypes(): boolean;
-  type(t: string): TypeDef | undefined;
+
+export interface NumberingPlans {
+  /** calling code -> its countries, the main one first */
+  codes: Record<string, string[]>;
+  /** country -> its plan */
+  plans: Record<string, PlanSource>;
 }
 
 /** One country's numbering plan with every pattern compiled once. */
@@ -104,14 +109,21 @@ interface Plan {
   national: RegExp;
   leading?: RegExp;
   hasTypes: boolean;
-  /** FIXED_LINE first, then the other types in libphonenumber's order */
   types: { lengths?: number[]; re: RegExp }[];
 }
 
-const plans = new Metadata(metadata) as unknown as Plans;
-const callingCodes = new Set(
-  Object.keys((metadata as unknown as { country_calling_codes: object }).country_calling_codes),
-);
+interface TypeDef {
+  pattern(): string;
+  possibleLengths(): number[] | undefined;
+}
+interface Metadata {
+  selectNumberingPlan(country: string): void;
+  leadingDigits(): string | undefined;
+  nationalNumberPattern(): string;
+  hasTypes(): boolean;
+  type(t: string): TypeDef | undefined;
+}
+
 const TYPES = [
   "FIXED_LINE",
   "MOBILE",
@@ -124,26 +136,63 @@ const TYPES = [
   "UAN",
   "VOICEMAIL",
 ];
+
+/** Every calling code's countries and every country's plan, read from libphonenumber-js's full metadata. */
+export function readNumberingPlans(): NumberingPlans {
+  const { Metadata } = require("libphonenumber-js/core") as {
+    Metadata: new (m: unknown) => Metadata;
+  };
+  const metadata = require("libphonenumber-js/metadata.max.json") as {
+    country_calling_codes: Record<string, string[]>;
+  };
+  const m = new Metadata(metadata);
+  const plans: Record<string, PlanSource> = {};
+  for (const countries of Object.values(metadata.country_calling_codes))
+    for (const country of countries) {
+      m.selectNumberingPlan(country);
+      const leading = m.leadingDigits();
+      plans[country] = {
+        national: m.nationalNumberPattern(),
+        ...(leading ? { leading } : {}),
+        hasTypes: m.hasTypes(),
+        types: TYPES.flatMap((t) => {
+          const def = m.type(t);
+          const pattern = def?.pattern();
+          if (!def || !pattern) return [];
+          const lengths = def.possibleLengths();
+          return [{ ...(lengths ? { lengths } : {}), pattern }];
+        }),
+      };
+    }
+  return { codes: metadata.country_calling_codes, plans };
+}
+
+export const PHONE_PLANS_FILE = "phone-plans.json";
+const stored = fileURLToPath(new URL(`../validators/${PHONE_PLANS_FILE}`, import.meta.url));
+let table: NumberingPlans | undefined;
+const numbering = (): NumberingPlans => {
+  table ??= existsSync(stored)
+    ? (JSON.parse(readFileSync(stored, "utf8")) as NumberingPlans)
+    : readNumberingPlans();
+  return table;
+};
+let callingCodes: Set<string> | undefined;
 const compiled = new Map<string, Plan>();
 
-function planOf(countryOrCallingCode: string): Plan {
-  let plan = compiled.get(countryOrCallingCode);
+function planOf(country: string): Plan {
+  let plan = compiled.get(country);
   if (!plan) {
-    plans.selectNumberingPlan(countryOrCallingCode);
-    const lead = plans.leadingDigits();
+    const src = numbering().plans[country]!;
     plan = {
-      national: new RegExp(`^(?:${plans.nationalNumberPattern()})$`),
-      ...(lead ? { leading: new RegExp(lead) } : {}),
-      hasTypes: plans.hasTypes(),
-      types: TYPES.flatMap((t) => {
-        const def = plans.type(t);
-        const pattern = def?.pattern();
-        if (!def || !pattern) return [];
-        const lengths = def.possibleLengths();
-        return [{ ...(lengths ? { lengths } : {}), re: new RegExp(`^(?:${pattern})$`) }];
-      }),
+      national: new RegExp(`^(?:${src.national})$`),
+      ...(src.leading ? { leading: new RegExp(src.leading) } : {}),
+      hasTypes: src.hasTypes,
+      types: src.types.map((t) => ({
+        ...(t.lengths ? { lengths: t.lengths } : {}),
+        re: new RegExp(`^(?:${t.pattern})$`),
+      })),
     };
-    compiled.set(countryOrCallingCode, plan);
+    compiled.set(country, plan);
   }
   return plan;
 }
@@ -167,10 +216,11 @@ const byCallingCode = new Map<string, CallingCode>();
 function callingCode(cc: string): CallingCode {
   let found = byCallingCode.get(cc);
   if (!found) {
-    const countries = plans.getCountryCodesForCallingCode(cc);
+    const countries = numbering().codes[cc]!;
     found = {
-      shared: countries && countries.length > 1 ? countries.map((country) => ({ country })) : undefined,
-      main: countries?.length === 1 ? countries[0]! : cc,
+      shared: countries.length > 1 ? countries.map((country) => ({ country })) : undefined,
+      // a calling code's own plan is its main country's, listed first
+      main: countries[0]!,
     };
     byCallingCode.set(cc, found);
   }
@@ -195,6 +245,7 @@ function isValidNational(cc: string, national: string): boolean {
 }
 
 function callingCodeOf(digits: string): string | undefined {
+  callingCodes ??= new Set(Object.keys(numbering().codes));
   // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
   for (let len = 1; len <= 3; len++) {
     const c = digits.slice(0, len);
