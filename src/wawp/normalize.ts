@@ -172,16 +172,23 @@ const ROLES: Record<string, Role | "left"> = {
 
 /** Any engine's participant list (strings, `{id, …}`, GOWS `{JID, PhoneNumber, LID, …}`), deduplicated. */
 export function normalizeParticipants(list: unknown[], where = "participants"): ParticipantsRead {
-  const byJid = new Map<string, LiveParticipant>();
+  const seen = new Set<string>();
+  const participants: LiveParticipant[] = [];
   const invalid: string[] = [];
   for (let i = 0; i < list.length; i++) {
     // the item's name is built only for an error: a listing holds millions of participants
     const read = readParticipant(list[i], where, i);
     if (read === "left") continue;
-    if (typeof read === "string") invalid.push(read);
-    else if (!byJid.has(read.jid)) byJid.set(read.jid, read);
+    if (typeof read === "string") {
+      invalid.push(read);
+      continue;
+    }
+    // the first of a person's entries counts (one look-up: add, then see whether the set grew)
+    const before = seen.size;
+    seen.add(read.jid);
+    if (seen.size > before) participants.push(read);
   }
-  return { participants: Array.from(byJid.values()), invalid };
+  return { participants, invalid };
 }
 
 /** A participant, "left", or the raw ID when it names no person. */
