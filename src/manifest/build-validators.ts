@@ -1,5 +1,6 @@
 // Build step: compile schemas/*.schema.json into standalone validators in dist/validators/, so the
-// CLI validates without loading and compiling ajv at every start.
+// CLI validates without loading and compiling ajv at every start; store the phone numbering plans
+// beside them, so it checks numbers without loading libphonenumber-js's modules.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -7,6 +8,7 @@ import standalone from "ajv/dist/standalone/index.js";
 
 const standaloneCode = standalone.default;
 
+import { PHONE_PLANS_FILE, readNumberingPlans } from "./phone.js";
 import { AJV_OPTIONS, readSchema, SCHEMA_NAMES } from "./schema.js";
 
 const out = fileURLToPath(new URL("../validators/", import.meta.url));
@@ -16,3 +18,4 @@ for (const name of SCHEMA_NAMES) {
   const validate = ajv.compile(readSchema(name));
   writeFileSync(`${out}${name}.cjs`, standaloneCode(ajv, validate));
 }
+writeFileSync(`${out}${PHONE_PLANS_FILE}`, JSON.stringify(readNumberingPlans()));

@@ -33,7 +33,8 @@ export function loadConfig(
 ): Config {
   const config = structuredClone(DEFAULT_CONFIG);
   let selfRaw = env.WAWP_SELF;
-  let selfAt: Omit<Located, "message"> = { file: "WAWP_SELF", line: 0, column: 0 };
+  // where a bad `self` is pointed at; a file's position is looked up only then (positions cost a parse)
+  let selfAt = (): Omit<Located, "message"> => ({ file: "WAWP_SELF", line: 0, column: 0 });
   if (parsed) {
     const found = parsed.problems.length ? parsed.problems : checkSchema("config", parsed);
     problems.push(...found);
@@ -67,15 +68,17 @@ export function loadConfig(
       }
       if (v.self && !selfRaw) {
         selfRaw = v.self;
-        const at = locate(parsed, ["self"], "");
-        selfAt = { file: at.file, line: at.line, column: at.column };
+        selfAt = () => {
+          const at = locate(parsed, ["self"], "");
+          return { file: at.file, line: at.line, column: at.column };
+        };
       }
     }
   }
   if (selfRaw) {
     const r = parsePhone(selfRaw);
     if (r.ok) config.self = r.jid;
-    else problems.push({ ...selfAt, message: `self "${selfRaw}" ${r.reason}` });
+    else problems.push({ ...selfAt(), message: `self "${selfRaw}" ${r.reason}` });
   }
   return config;
 }

@@ -49,11 +49,18 @@ export function isInside(root: string, real: string): boolean {
  * file nor one that grows (or a /proc file that claims size 0) is read past the cap. A refusal's
  * reason names the file's kind and the rule, never its content.
  */
-export function readInside(root: string, file: string, maxBytes: number, what: string): ReadResult {
+export function readInside(
+  root: string,
+  file: string,
+  maxBytes: number,
+  what: string,
+  /** the real path, when the caller reached `file` through real directories (listManifests' `real`) */
+  known?: string,
+): ReadResult {
   let realPath: string;
   try {
     // the native call is one realpath(3), not an lstat per path component
-    realPath = realpathSync.native(file);
+    realPath = known ?? realpathSync.native(file);
   } catch {
     return { ok: false, reason: `${what} not found` };
   }
@@ -76,22 +83,29 @@ export function readInside(root: string, file: string, maxBytes: number, what: s
       return { ok: false, reason: `${what} is ${sizeOf(st.size)}; at most ${sizeOf(maxBytes)} is read` };
     const chunks: Buffer[] = [];
     let total = 0;
-    // one read for an ordinary file: a buffer of its size plus one byte to notice growth
+    // one read for an ordinary file: a buffer of its size plus one byte to notice growth; the read
+    // that finds the end goes into a scratch buffer, so it costs no allocation
     let next = Math.min(Math.max(st.size + 1, 4096), maxBytes + 1);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(next, maxBytes + 1 - total));
+      const fresh = chunks.length === 0;
+      const want = Math.min(next, maxBytes + 1 - total);
+      const chunk = fresh ? Buffer.allocUnsafe(want) : scratch.subarray(0, want);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      const got = n === chunk.length ? chunk : chunk.subarray(0, n);
+      chunks.push(fresh ? got : Buffer.from(got));
       total += n;
       if (total > maxBytes) return { ok: false, reason: `${what} is larger than ${sizeOf(maxBytes)}` };
-      next = 64 * 1024;
+      next = SCRATCH_BYTES;
     }
-    return { ok: true, bytes: Buffer.concat(chunks, total), realPath };
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), realPath };
   } finally {
     closeSync(fd);
   }
 }
+
+const SCRATCH_BYTES = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 function sizeOf(bytes: number): string {
   return bytes >= MIB
@@ -99,20 +113,28 @@ function sizeOf(bytes: number): string {
     : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
+export interface ManifestFile {
+  path: string;
+  /** its real path, when the walk reached a regular file through real directories only (no symlink
+   * on the way, so no realpath is needed); undefined for a symlink, which readInside resolves */
+  real: string | undefined;
+}
+
 /** Every *.yaml / *.yml below `dir` (sorted, hidden folders and node_modules skipped), except the
  * reserved names at the top. Symlinked folders are not walked (no loops); symlinked files are
- * listed and then held to the repository by readInside. */
-export function listManifests(dir: string, reserved: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (d: string, top: boolean) => {
+ * listed and then held to the repository by readInside. `realDir` is `dir`'s real path. */
+export function listManifests(dir: string, reserved: readonly string[], realDir: string): ManifestFile[] {
+  const out: ManifestFile[] = [];
+  const walk = (d: string, real: string, top: boolean) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.name.startsWith(".") || e.name === "node_modules") continue;
       const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full, false);
-      else if (/\.ya?ml$/i.test(e.name) && !(top && reserved.includes(e.name))) out.push(full);
+      if (e.isDirectory()) walk(full, path.join(real, e.name), false);
+      else if (/\.ya?ml$/i.test(e.name) && !(top && reserved.includes(e.name)))
+        out.push({ path: full, real: e.isFile() ? path.join(real, e.name) : undefined });
     }
   };
-  walk(dir, true);
+  walk(dir, realDir, true);
   return out;
 }
 

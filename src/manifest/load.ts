@@ -1,7 +1,7 @@
 // Load groups/**/*.yaml into the typed Desired model, collecting every problem with its place:
 // the orchestration. The rules live beside it: config.ts, people.ts, group.ts, icon.ts,
 // fleet-rules.ts; files.ts keeps every read inside the repository and under its size cap.
-import { lstatSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Located } from "../errors.js";
 import { loadConfig } from "./config.js";
@@ -10,6 +10,7 @@ import {
   listManifests,
   MAX_MANIFEST_BYTES,
   MAX_PEOPLE_BYTES,
+  type ManifestFile,
   readInside,
   repositoryRoot,
 } from "./files.js";
@@ -80,10 +81,11 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
     problems.push({ file: rel(abs), line: 0, column: 0, message: unusable });
     return { desired: empty, problems, warnings, files: 0, unusable };
   }
+  const realDir = realpathSync.native(abs);
   const root = repositoryRoot(abs);
   /** a YAML file of the fleet, parsed; a refused read comes back as its one problem */
-  const read = (file: string, maxBytes: number, maxNodes = MAX_NODES): ParsedYaml => {
-    const r = readInside(root, file, maxBytes, path.basename(file));
+  const read = (file: string, maxBytes: number, maxNodes = MAX_NODES, real?: string): ParsedYaml => {
+    const r = readInside(root, file, maxBytes, path.basename(file), real);
     if (!r.ok)
       return {
         file: rel(file),
@@ -110,12 +112,12 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
     parseSubject: subjectParserOrUndefined(config.subjectFormat, config.serialPattern),
     icons: new IconReader(root),
   };
-  const files = listManifests(abs, [CONFIG_FILE, PEOPLE_FILE]);
+  const files = listManifests(abs, [CONFIG_FILE, PEOPLE_FILE], realDir);
   let groups: DesiredGroup[] = [];
-  const sources = new Map<DesiredGroup, string>();
+  const sources = new Map<DesiredGroup, ManifestFile>();
   for (const [i, file] of files.entries()) {
     if (i % 64 === 63) yield;
-    const parsed = read(file, MAX_MANIFEST_BYTES);
+    const parsed = read(file.path, MAX_MANIFEST_BYTES, MAX_NODES, file.real);
     if (parsed.problems.length) {
       problems.push(...parsed.problems);
       continue;
@@ -135,7 +137,7 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
       continue;
     }
     // the parsed file (and its text) is dropped here: only the group is kept
-    const group = buildGroup(parsed, path.dirname(file), ctx, schemaProblems, problems, warnings);
+    const group = buildGroup(parsed, path.dirname(file.path), ctx, schemaProblems, problems, warnings);
     if (group) {
       groups.push(group);
       sources.set(group, file);
@@ -144,7 +146,8 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
   groups = crossFileRules(
     groups,
     (g, field) => {
-      const at = locate(read(sources.get(g)!, MAX_MANIFEST_BYTES), [field], "");
+      const file = sources.get(g)!;
+      const at = locate(read(file.path, MAX_MANIFEST_BYTES, MAX_NODES, file.real), [field], "");
       return { file: at.file, line: at.line, column: at.column };
     },
     problems,

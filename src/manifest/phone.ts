@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Metadata } from "libphonenumber-js/core";
-import metadata from "libphonenumber-js/metadata.max.json";
+import { fileURLToPath } from "node:url";
 
 // the full parser loads only for numbers the fast check refuses
 const require = createRequire(import.meta.url);
@@ -8,9 +8,6 @@ const fullParser = () =>
   (require("libphonenumber-js/max") as typeof import("libphonenumber-js/max")).parsePhoneNumberFromString;
 
 export type PhoneResult = { ok: true; jid: string } | { ok: false; reason: string };
-
-// space, tab, ( ) . - /
-const SEPARATORS = new Set([32, 9, 40, 41, 46, 45, 47]);
 
 /**
  * An international number in any common formatting -> `<digits>@c.us`. Numbers without a leading
@@ -26,17 +23,28 @@ export function parsePhone(raw: string): PhoneResult {
       return { ok: false, reason: "is not a person's ID" };
     s = s.slice(0, at);
   }
-  // one pass: keep the digits, allow the usual separators, refuse anything else
+  // one pass: keep the digits (a run at a time: a million numbers are a million strings, not ten
+  // million), allow the usual separators, refuse anything else
   let digits = "";
+  let run = -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += s[i];
-    else if (!(SEPARATORS.has(c) || (c === 43 && i === 0)))
+    if (c >= 48 && c <= 57) {
+      if (run < 0) run = i;
+      continue;
+    }
+    if (!(isSeparator(c) || (c === 43 && i === 0)))
       return { ok: false, reason: "has characters a phone number cannot have" };
+    if (run >= 0) {
+      digits += s.slice(run, i);
+      run = -1;
+    }
   }
+  if (run >= 0) digits = run === 0 ? s : digits + s.slice(run);
   // written without "+" or "00", the first digits may be a local area code, not a country
-  const international = s.startsWith("+") || digits.startsWith("00");
-  if (!s.startsWith("+") && digits.startsWith("00")) digits = digits.slice(2);
+  const plus = s.charCodeAt(0) === 43;
+  const international = plus || digits.startsWith("00");
+  if (!plus && digits.startsWith("00")) digits = digits.slice(2);
   const noCountry = (): PhoneResult => ({
     ok: false,
     reason: `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`,
@@ -58,6 +66,11 @@ export function parsePhone(raw: string): PhoneResult {
   return { ok: false, reason: `is not a valid phone number for country code +${cc}` };
 }
 
+/** space, tab, ( ) . - / */
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 40 || c === 41 || c === 46 || c === 45 || c === 47;
+}
+
 /** Aliases look like names, numbers look like numbers: this decides which error message fits. */
 export function looksLikeAlias(s: string): boolean {
   const c = s.charCodeAt(0);
@@ -71,19 +84,24 @@ export function looksLikeAlias(s: string): boolean {
 // validating a 100,000-member fleet. This is the same algorithm (getNumberType, and the country
 // choice for shared calling codes) over the same full metadata, with each pattern compiled once.
 // What it finds invalid is asked of libphonenumber-js itself, and a property test checks the two
-// agree on random numbers.
+// agree on random numbers. The build stores the plans read from the metadata
+// (dist/validators/phone-plans.json), so a run starts without loading libphonenumber-js's modules;
+// from source (tests) they are read from libphonenumber-js on first use.
 
-interface TypeDef {
-  pattern(): string;
-  possibleLengths(): number[] | undefined;
+/** One country's numbering plan as libphonenumber-js's full metadata gives it. */
+interface PlanSource {
+  national: string;
+  leading?: string;
+  hasTypes: boolean;
+  /** FIXED_LINE first, then the other types in libphonenumber's order */
+  types: { lengths?: number[]; pattern: string }[];
 }
-interface Plans {
-  getCountryCodesForCallingCode(cc: string): string[] | undefined;
-  selectNumberingPlan(countryOrCallingCode: string): void;
-  leadingDigits(): string | undefined;
-  nationalNumberPattern(): string;
-  hasTypes(): boolean;
-  type(t: string): TypeDef | undefined;
+
+export interface NumberingPlans {
+  /** calling code -> its countries, the main one first */
+  codes: Record<string, string[]>;
+  /** country -> its plan */
+  plans: Record<string, PlanSource>;
 }
 
 /** One country's numbering plan with every pattern compiled once. */
@@ -91,14 +109,21 @@ interface Plan {
   national: RegExp;
   leading?: RegExp;
   hasTypes: boolean;
-  /** FIXED_LINE first, then the other types in libphonenumber's order */
   types: { lengths?: number[]; re: RegExp }[];
 }
 
-const plans = new Metadata(metadata) as unknown as Plans;
-const callingCodes = new Set(
-  Object.keys((metadata as unknown as { country_calling_codes: object }).country_calling_codes),
-);
+interface TypeDef {
+  pattern(): string;
+  possibleLengths(): number[] | undefined;
+}
+interface Metadata {
+  selectNumberingPlan(country: string): void;
+  leadingDigits(): string | undefined;
+  nationalNumberPattern(): string;
+  hasTypes(): boolean;
+  type(t: string): TypeDef | undefined;
+}
+
 const TYPES = [
   "FIXED_LINE",
   "MOBILE",
@@ -111,26 +136,63 @@ const TYPES = [
   "UAN",
   "VOICEMAIL",
 ];
+
+/** Every calling code's countries and every country's plan, read from libphonenumber-js's full metadata. */
+export function readNumberingPlans(): NumberingPlans {
+  const { Metadata } = require("libphonenumber-js/core") as {
+    Metadata: new (m: unknown) => Metadata;
+  };
+  const metadata = require("libphonenumber-js/metadata.max.json") as {
+    country_calling_codes: Record<string, string[]>;
+  };
+  const m = new Metadata(metadata);
+  const plans: Record<string, PlanSource> = {};
+  for (const countries of Object.values(metadata.country_calling_codes))
+    for (const country of countries) {
+      m.selectNumberingPlan(country);
+      const leading = m.leadingDigits();
+      plans[country] = {
+        national: m.nationalNumberPattern(),
+        ...(leading ? { leading } : {}),
+        hasTypes: m.hasTypes(),
+        types: TYPES.flatMap((t) => {
+          const def = m.type(t);
+          const pattern = def?.pattern();
+          if (!def || !pattern) return [];
+          const lengths = def.possibleLengths();
+          return [{ ...(lengths ? { lengths } : {}), pattern }];
+        }),
+      };
+    }
+  return { codes: metadata.country_calling_codes, plans };
+}
+
+export const PHONE_PLANS_FILE = "phone-plans.json";
+const stored = fileURLToPath(new URL(`../validators/${PHONE_PLANS_FILE}`, import.meta.url));
+let table: NumberingPlans | undefined;
+const numbering = (): NumberingPlans => {
+  table ??= existsSync(stored)
+    ? (JSON.parse(readFileSync(stored, "utf8")) as NumberingPlans)
+    : readNumberingPlans();
+  return table;
+};
+let callingCodes: Set<string> | undefined;
 const compiled = new Map<string, Plan>();
 
-function planOf(countryOrCallingCode: string): Plan {
-  let plan = compiled.get(countryOrCallingCode);
+function planOf(country: string): Plan {
+  let plan = compiled.get(country);
   if (!plan) {
-    plans.selectNumberingPlan(countryOrCallingCode);
-    const lead = plans.leadingDigits();
+    const src = numbering().plans[country]!;
     plan = {
-      national: new RegExp(`^(?:${plans.nationalNumberPattern()})$`),
-      ...(lead ? { leading: new RegExp(lead) } : {}),
-      hasTypes: plans.hasTypes(),
-      types: TYPES.flatMap((t) => {
-        const def = plans.type(t);
-        const pattern = def?.pattern();
-        if (!def || !pattern) return [];
-        const lengths = def.possibleLengths();
-        return [{ ...(lengths ? { lengths } : {}), re: new RegExp(`^(?:${pattern})$`) }];
-      }),
+      national: new RegExp(`^(?:${src.national})$`),
+      ...(src.leading ? { leading: new RegExp(src.leading) } : {}),
+      hasTypes: src.hasTypes,
+      types: src.types.map((t) => ({
+        ...(t.lengths ? { lengths: t.lengths } : {}),
+        re: new RegExp(`^(?:${t.pattern})$`),
+      })),
     };
-    compiled.set(countryOrCallingCode, plan);
+    compiled.set(country, plan);
   }
   return plan;
 }
@@ -138,28 +200,54 @@ function planOf(countryOrCallingCode: string): Plan {
 /** libphonenumber's getNumberType(...) !== undefined */
 function hasNumberType(national: string, plan: Plan): boolean {
   if (!plan.national.test(national)) return false;
-  return plan.types.some((t) => (!t.lengths || t.lengths.includes(national.length)) && t.re.test(national));
+  for (const t of plan.types)
+    if ((!t.lengths || t.lengths.includes(national.length)) && t.re.test(national)) return true;
+  return false;
+}
+
+/** A calling code's countries in libphonenumber's order (their plans compiled on first use), and the
+ * plan a number none of them claims is held to. */
+interface CallingCode {
+  shared: { country: string; plan?: Plan }[] | undefined;
+  main: string;
+}
+const byCallingCode = new Map<string, CallingCode>();
+
+function callingCode(cc: string): CallingCode {
+  let found = byCallingCode.get(cc);
+  if (!found) {
+    const countries = numbering().codes[cc]!;
+    found = {
+      shared: countries.length > 1 ? countries.map((country) => ({ country })) : undefined,
+      // a calling code's own plan is its main country's, listed first
+      main: countries[0]!,
+    };
+    byCallingCode.set(cc, found);
+  }
+  return found;
 }
 
 function isValidNational(cc: string, national: string): boolean {
-  const countries = plans.getCountryCodesForCallingCode(cc);
-  if (countries && countries.length > 1) {
+  const { shared, main } = callingCode(cc);
+  if (shared) {
     // a shared calling code (+1, +7, +44…): the first country whose leading digits or types fit
-    for (const c of countries) {
-      const plan = planOf(c);
+    for (const c of shared) {
+      c.plan ??= planOf(c.country);
+      const plan = c.plan;
       if (plan.leading) {
         if (national.search(plan.leading) === 0)
           return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
       } else if (hasNumberType(national, plan)) return true;
     }
   }
-  const plan = planOf(countries?.length === 1 ? countries[0]! : cc);
+  const plan = planOf(main);
   return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
 }
 
 function callingCodeOf(digits: string): string | undefined {
+  callingCodes ??= new Set(Object.keys(numbering().codes));
   // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
-  for (const len of [1, 2, 3]) {
+  for (let len = 1; len <= 3; len++) {
     const c = digits.slice(0, len);
     if (callingCodes.has(c)) return c;
   }

@@ -92,11 +92,21 @@ export function groupPlanning(
     config,
     now: opts.now,
     fingerprints: opts.fingerprints !== false,
-    parse: subjectParser(config.subjectFormat, config.serialPattern),
+    parse: subjectParserFor(config.subjectFormat, config.serialPattern),
     ...(live.labelIds ? { labelIds: live.labelIds } : {}),
     ...(live.iconHashes ? { iconHashes: live.iconHashes } : {}),
     ...(live.heardFrom ? { heardFrom: live.heardFrom } : {}),
   };
+}
+
+// a streaming plan asks for the planning context once a page: the parser is compiled once a run
+let lastParser:
+  | { format: string; serialPattern: string; parse: (subject: string) => string | undefined }
+  | undefined;
+function subjectParserFor(format: string, serialPattern: string): (subject: string) => string | undefined {
+  if (lastParser?.format !== format || lastParser.serialPattern !== serialPattern)
+    lastParser = { format, serialPattern, parse: subjectParser(format, serialPattern) };
+  return lastParser.parse;
 }
 
 /** A manifest identity refuses to plan (a duplicate serial, a missing pin, a takeover): shown blocked, and warned about. */

@@ -1,7 +1,6 @@
 // The Wawp client: every endpoint the reconciler needs, with retries, backoff and redaction, over any
 // Transport. Normalization happens here, at the edge.
 import { ApiError } from "../errors.js";
-import { engineId } from "../jid.js";
 import type {
   AddOutcome,
   ChatMessage,
@@ -88,9 +87,10 @@ export class WawpClient extends WawpCaller implements Wawp {
     );
     try {
       for await (const groups of pages) {
-        const lids = groups.flatMap((g) =>
-          (g.participants ?? []).filter((p) => isLidJid(p.jid)).map((p) => p.jid),
-        );
+        // participants the listing names only by privacy ID (as LidResolver.resolve finds them)
+        const lids: string[] = [];
+        for (const g of groups)
+          for (const p of g.participants ?? []) if (p.jid.endsWith("@lid")) lids.push(p.jid);
         if (lids.length) {
           await this.lids.prefetch(lids);
           for (const g of groups)
@@ -370,8 +370,6 @@ export class WawpClient extends WawpCaller implements Wawp {
 }
 
 const MAX_MESSAGE_PAGES = 20;
-
-const isLidJid = (jid: string) => engineId(jid)?.kind === "lid";
 
 /** WEBJS answers 200 with `false` when the instance may not make the change: a refusal, like a 403. */
 function refused(operation: string, body: unknown): void {

@@ -51,8 +51,9 @@ export async function* listingPages(
     const thisPass = new Set<string>();
     let offset = 0;
     let pages = 0;
+    let next = fetchPage(offset);
     for (;;) {
-      const page = await fetchPage(offset);
+      const page = await next;
       pages++;
       if (page.items === 0) break;
       let fresh = 0;
@@ -65,11 +66,21 @@ export async function* listingPages(
           unseen.push(g);
         }
       }
-      if (unseen.length) yield unseen;
       // a server that ignores offset sends the same groups again: no new group, no next page
-      if (fresh === 0) break;
-      offset += page.items;
-      if (offset > itemCap)
+      const more = fresh > 0;
+      if (more) offset += page.items;
+      const endless = more && offset > itemCap;
+      // the next page is asked for before this one is handed over, so the server makes it while
+      // the caller plans this one: the same listing requests, each sent sooner
+      if (more && !endless) {
+        next = fetchPage(offset);
+        next.catch(() => undefined); // awaited on the next turn; a caller that stops early drops it
+        // one turn of the event loop puts the request on the wire before the caller's work starts
+        await new Promise((r) => setImmediate(r));
+      }
+      if (unseen.length) yield unseen;
+      if (!more) break;
+      if (endless)
         throw new ListingError(
           `the listing does not end: ${offset} items over ${pages} pages${count === undefined ? "" : ` while the server counts ${count} groups`}`,
         );

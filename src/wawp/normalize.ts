@@ -172,23 +172,32 @@ const ROLES: Record<string, Role | "left"> = {
 
 /** Any engine's participant list (strings, `{id, …}`, GOWS `{JID, PhoneNumber, LID, …}`), deduplicated. */
 export function normalizeParticipants(list: unknown[], where = "participants"): ParticipantsRead {
-  const byJid = new Map<string, LiveParticipant>();
+  const seen = new Set<string>();
+  const participants: LiveParticipant[] = [];
   const invalid: string[] = [];
-  for (const [i, p] of list.entries()) {
-    const read = readParticipant(p, `${where}, item ${i + 1}`);
+  for (let i = 0; i < list.length; i++) {
+    // the item's name is built only for an error: a listing holds millions of participants
+    const read = readParticipant(list[i], where, i);
     if (read === "left") continue;
-    if (typeof read === "string") invalid.push(read);
-    else if (!byJid.has(read.jid)) byJid.set(read.jid, read);
+    if (typeof read === "string") {
+      invalid.push(read);
+      continue;
+    }
+    // the first of a person's entries counts (one look-up: add, then see whether the set grew)
+    const before = seen.size;
+    seen.add(read.jid);
+    if (seen.size > before) participants.push(read);
   }
-  return { participants: [...byJid.values()], invalid };
+  return { participants, invalid };
 }
 
 /** A participant, "left", or the raw ID when it names no person. */
-function readParticipant(p: unknown, where: string): LiveParticipant | "left" | string {
-  if (typeof p === "string") return fromIds([p], "member") ?? p;
-  if (!isObj(p)) throw new ShapeError(`cannot read ${where}: ${describeShape(p)}`);
+function readParticipant(p: unknown, list: string, i: number): LiveParticipant | "left" | string {
+  const where = () => `${list}, item ${i + 1}`;
+  if (typeof p === "string") return fromIds(p, undefined, "member") ?? p;
+  if (!isObj(p)) throw new ShapeError(`cannot read ${where()}: ${describeShape(p)}`);
   const rawId = idString(p.id) ?? idString(p.JID) ?? idString(p.jid);
-  if (!rawId) throw new ShapeError(`cannot read ${where}: no ID in ${describeShape(p)}`);
+  if (!rawId) throw new ShapeError(`cannot read ${where()}: no ID in ${describeShape(p)}`);
   let role: Role | "left" | undefined = "member";
   if (typeof p.role === "string") role = ROLES[p.role];
   else if (typeof p.type === "string") role = ROLES[p.type];
@@ -196,19 +205,50 @@ function readParticipant(p: unknown, where: string): LiveParticipant | "left" | 
   if (p.isSuperAdmin === true || p.IsSuperAdmin === true) role = "superadmin";
   else if ((p.isAdmin === true || p.IsAdmin === true) && role === "member") role = "admin";
   if (!role)
-    throw new ShapeError(`cannot read ${where}: unknown role ${String(p.role ?? p.admin).slice(0, 20)}`);
+    throw new ShapeError(`cannot read ${where()}: unknown role ${String(p.role ?? p.admin).slice(0, 20)}`);
   if (role === "left") return "left";
   // a number wins over a privacy ID: the manifest names people by number
-  const ids = [rawId, p.pn, p.phoneNumber, p.PhoneNumber, p.jid, p.lid, p.LID].map(idString);
-  return fromIds(ids, role) ?? rawId;
+  return fromIds(rawId, p, role) ?? rawId;
 }
 
-function fromIds(ids: (string | undefined)[], role: Role): LiveParticipant | undefined {
-  const read = ids.map((i) => (i ? engineId(i) : undefined)).filter((x): x is EngineId => !!x);
-  const pn = read.find((x) => x.kind === "pn");
-  const lid = read.find((x) => x.kind === "lid");
-  if (pn?.kind === "pn")
-    return lid?.kind === "lid" ? { jid: pn.jid, role, lid: lid.lid } : { jid: pn.jid, role };
-  if (lid?.kind === "lid") return { jid: lid.lid, role, lid: lid.lid };
+/** The fields after `id` that may name the same person, in the order they are tried. */
+const OTHER_IDS = ["pn", "phoneNumber", "PhoneNumber", "jid", "lid", "LID"] as const;
+
+/**
+ * engineId(raw), with the shapes a listing is made of (`<digits>@s.whatsapp.net`, `<digits>@c.us`,
+ * `<digits>@lid`, no device suffix) read without slicing them apart: a listing page holds a million
+ * IDs. Anything else is engineId's to read.
+ */
+export function readEngineId(raw: string): EngineId | undefined {
+  const at = raw.indexOf("@");
+  if (at <= 0 || raw.indexOf(":") >= 0) return engineId(raw);
+  for (let i = 0; i < at; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return engineId(raw);
+  }
+  const server = raw.length - at - 1;
+  if (server === 3 && raw.endsWith("@lid")) return { kind: "lid", lid: raw };
+  // dialable without asking the phone plans: 8 to 15 digits, no leading 0 (7 digits are engineId's)
+  if (at < 8 || at > 15 || raw.charCodeAt(0) === 48) return engineId(raw);
+  if (server === 4 && raw.endsWith("@c.us")) return { kind: "pn", jid: raw };
+  if (server === 14 && raw.endsWith("@s.whatsapp.net"))
+    return { kind: "pn", jid: `${raw.slice(0, at)}@c.us` };
+  return engineId(raw);
+}
+
+/** The first number and the first privacy ID among `rawId` and `p`'s other ID fields. */
+function fromIds(rawId: string, p: Obj | undefined, role: Role): LiveParticipant | undefined {
+  let pn: string | undefined;
+  let lid: string | undefined;
+  const take = (raw: string | undefined) => {
+    const id = raw ? readEngineId(raw) : undefined;
+    if (id?.kind === "pn") pn ??= id.jid;
+    else if (id?.kind === "lid") lid ??= id.lid;
+  };
+  take(rawId);
+  // the rest only until both are found: an earlier one always wins
+  if (p) for (let k = 0; k < OTHER_IDS.length && !(pn && lid); k++) take(idString(p[OTHER_IDS[k]!]));
+  if (pn) return lid ? { jid: pn, role, lid } : { jid: pn, role };
+  if (lid) return { jid: lid, role, lid };
   return undefined;
 }

@@ -1,9 +1,14 @@
 // How a request reaches a Wawp-compatible server: over HTTP with undici (the Wawp API here, WAHA in
 // waha.ts), or in-process to the sandbox. Every HTTP answer is bounded (http.ts) and checked here.
-import { Agent, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Agent as AgentType, Dispatcher } from "undici";
 import { addSecret, redact } from "../redact.js";
 import { boundedRequest, Deadline, resolveLimits, size, type TransportLimits } from "./http.js";
 import { TransportError } from "./transport-error.js";
+
+// undici's Agent alone, not its whole index (see http.ts)
+const require = createRequire(import.meta.url);
+const Agent = require("undici/lib/dispatcher/agent.js") as typeof AgentType;
 
 export type { TransportLimits } from "./http.js";
 export { TransportError } from "./transport-error.js";

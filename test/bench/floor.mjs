@@ -28,13 +28,13 @@ async function pageListing() {
   const auth = `instance_id=${process.env.WAWP_INSTANCE_ID}&access_token=${process.env.WAWP_ACCESS_TOKEN}`;
   let listed = 0;
   for (let offset = 0; ; ) {
-    const res = await fetch(`${base}/groups?limit=500&offset=${offset}&${auth}`);
+    // the pages wagroups asks for: the same size and order, up to the same empty page that ends them
+    const res = await fetch(`${base}/groups?limit=500&offset=${offset}&sortBy=id&sortOrder=asc&${auth}`);
     const page = JSON.parse(await res.text());
     const items = Array.isArray(page) ? page.length : Object.keys(page).length;
     if (!items) break;
     offset += items;
     listed += items;
-    if (items < 500) break;
   }
   return listed;
 }

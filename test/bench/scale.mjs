@@ -83,6 +83,8 @@ async function bench([command, groups, participants, runs]) {
   await server?.stop("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
   const ms = (xs) => median(xs.map((x) => x.ms));
+  // each run of wagroups against the floor run just before it: the machine's load is shared by both
+  const paired = median(wagroups.map((w, i) => w.ms / floor[i].ms));
   const kb = (xs) => median(xs.map((x) => x.kb));
   const row = {
     command,
@@ -94,6 +96,7 @@ async function bench([command, groups, participants, runs]) {
     floorMiB: kb(floor) / MiB,
     oursS: ms(wagroups) / 1000,
     oursMiB: kb(wagroups) / MiB,
+    paired,
   };
   const n = (x) => x.toLocaleString("en-US");
   console.log(
@@ -103,7 +106,7 @@ async function bench([command, groups, participants, runs]) {
     `  floor    ${row.floorS.toFixed(2).padStart(7)} s ${row.floorMiB.toFixed(0).padStart(6)} MiB   (${command === "plan" ? "listing paged + JSON-parsed, manifests YAML-parsed" : "manifests YAML-parsed"})`,
   );
   console.log(
-    `  wagroups ${row.oursS.toFixed(2).padStart(7)} s ${row.oursMiB.toFixed(0).padStart(6)} MiB   ${(row.oursS / row.floorS).toFixed(2)}x the floor's time, ${(row.oursMiB / row.floorMiB).toFixed(2)}x its memory`,
+    `  wagroups ${row.oursS.toFixed(2).padStart(7)} s ${row.oursMiB.toFixed(0).padStart(6)} MiB   ${(row.oursS / row.floorS).toFixed(2)}x the floor's time (median of paired runs ${row.paired.toFixed(2)}x), ${(row.oursMiB / row.floorMiB).toFixed(2)}x its memory`,
   );
   return row;
 }

@@ -56,6 +56,32 @@ describe("the repository a fleet lives in", () => {
   });
 });
 
+describe("manifests found by the walk", () => {
+  it("a manifest in a subfolder, one symlinked from inside the repository, and one reached through a symlinked --dir are read", () => {
+    mkdirSync(path.join(repo, "groups", "sub"));
+    mkdirSync(path.join(repo, "kept"));
+    writeFileSync(path.join(repo, "groups", "sub", "a.yaml"), manifest().replace("OK-1", "OK-2"));
+    writeFileSync(path.join(repo, "kept", "b.yaml"), manifest().replace("OK-1", "OK-3"));
+    symlinkSync(path.join(repo, "kept", "b.yaml"), path.join(repo, "groups", "b.yaml"));
+    symlinkSync(path.join(repo, "groups"), path.join(repo, "fleet"));
+    for (const dir of ["groups", "fleet"]) {
+      const r = loadFleet(path.join(repo, dir), { cwd: repo, env: {} });
+      expect(r.problems).toEqual([]);
+      expect(r.desired.groups.map((g) => `${g.serial} ${g.file}`)).toEqual([
+        `OK-3 ${dir}/b.yaml`,
+        `OK-2 ${dir}/sub/a.yaml`,
+      ]);
+    }
+  });
+
+  it("a manifest exactly at the size cap is read whole (its end found by a second, empty read)", () => {
+    const big = `${manifest()}# ${"x".repeat(256 * 1024 - manifest().length - 3)}\n`;
+    expect(big.length).toBe(256 * 1024);
+    writeFileSync(path.join(repo, "groups", "g.yaml"), big);
+    expect(load().problems).toEqual([]);
+  });
+});
+
 describe("refused, each with its place", () => {
   it("an icon symlinked out of the repository (a key file with PNG magic bytes)", () => {
     writeFileSync(path.join(outside, "id_rsa"), Buffer.concat([PNG, Buffer.from("SECRET-KEY")]));

@@ -37,6 +37,13 @@ describe("loadFleet: every invalid fixture names its file, line and problem", ()
       22,
       /limits\.requestsPerMinute must be an integer \(got string "fast"\)/,
     ],
+    [
+      "bad-self",
+      "wagroups.yaml",
+      2,
+      7,
+      /self "\+1 415 555 01" is not a valid phone number for country code \+1/,
+    ],
     ["duplicate-key", "g.yaml", 3, 1, /YAML: duplicated mapping key/],
     ["wrong-type", "g.yaml", 3, 9, /admins must be a list/],
     ["instance-listed", "g.yaml", 3, 29, /is the instance itself/],

@@ -1,9 +1,18 @@
 import fc from "fast-check";
 import { isValidPhoneNumber } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { parsePhone } from "../../../src/manifest/phone.js";
+import { parsePhone, readNumberingPlans } from "../../../src/manifest/phone.js";
 
 describe("parsePhone", () => {
+  it("checks numbers against plans the build can store as JSON without losing anything", () => {
+    const plans = readNumberingPlans();
+    expect(JSON.parse(JSON.stringify(plans))).toEqual(plans);
+    // every calling code's countries have a plan, the main country first (+1: the US)
+    expect(plans.codes["1"]![0]).toBe("US");
+    for (const countries of Object.values(plans.codes))
+      for (const c of countries) expect(plans.plans[c]?.national).toEqual(expect.any(String));
+  });
+
   it.each([
     ["+1 415 555 0102", "14155550102@c.us"],
     ["+1 (415) 555-0102", "14155550102@c.us"],

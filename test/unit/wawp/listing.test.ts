@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../src/errors.js";
 import type { LiveGroup } from "../../../src/live/types.js";
 import { WawpClient } from "../../../src/wawp/client.js";
-import { completeListing, ListingError, type ListingPage } from "../../../src/wawp/listing.js";
+import { completeListing, ListingError, type ListingPage, listingPages } from "../../../src/wawp/listing.js";
 import { fakeTransport } from "../../helpers/fake-transport.js";
 
 const group = (i: number): LiveGroup => ({
@@ -81,6 +81,40 @@ describe("completeListing", () => {
       (e: unknown) => e,
     );
     expect((err as Error).message).toBe("the listing does not end: 51 items over 51 pages");
+  });
+});
+
+describe("listingPages", () => {
+  it("asks for the next page before handing over this one, so the server works while the caller plans", async () => {
+    const s = server(() => all(5));
+    const asked: number[] = [];
+    for await (const page of listingPages(s.fetch, { count: 5, pageSize: 2 }))
+      asked.push(page.length, s.calls());
+    // page sizes and the requests sent by then: the next page is always on its way
+    expect(asked).toEqual([2, 2, 2, 3, 1, 4]);
+    expect(s.calls()).toBe(4); // no request more than paging one at a time
+  });
+
+  it("a caller that stops early leaves no failing request behind", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      let calls = 0;
+      const fetch = async (offset: number): Promise<ListingPage> => {
+        if (calls++ > 0) throw new Error("the second page fails");
+        return { groups: all(2).slice(offset), items: 2 };
+      };
+      for await (const page of listingPages(fetch, { count: 4, pageSize: 2 })) {
+        expect(page).toHaveLength(2);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      expect(calls).toBe(2);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 });
 

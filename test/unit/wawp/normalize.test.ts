@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { engineId } from "../../../src/jid.js";
 import type { LiveGroup } from "../../../src/live/types.js";
-import { normalizeGroups } from "../../../src/wawp/normalize.js";
+import { normalizeGroups, readEngineId } from "../../../src/wawp/normalize.js";
 import { normalizeOutcomes as normalizeAddResults, normalizeCreated } from "../../../src/wawp/replies.js";
 
 const fixture = (name: string) =>
@@ -131,5 +133,28 @@ describe("add results that leave someone out", () => {
       { jid: "14155550101@c.us", code: 200 },
       { jid: "14155550102@c.us", code: 0 },
     ]);
+  });
+});
+
+describe("readEngineId", () => {
+  it("reads every ID as engineId does (its fast path only skips the slicing)", () => {
+    const part = fc.oneof(
+      fc.stringMatching(/^[0-9]{0,17}$/),
+      fc.constantFrom("@", ":", "0", "@lid", "@c.us", "@s.whatsapp.net", "@g.us", "@c.u", "x", ""),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 5 }), (parts) => {
+        const raw = parts.join("");
+        expect(readEngineId(raw)).toEqual(engineId(raw));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const raw of [
+      "16462000001@s.whatsapp.net",
+      "16462000001@c.us",
+      "110456145214829@lid",
+      "4930901@c.us",
+    ])
+      expect(readEngineId(raw)).toEqual(engineId(raw));
   });
 });
