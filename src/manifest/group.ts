@@ -7,9 +7,10 @@ import { detach } from "./detach.js";
 import type { IconReader } from "./icon.js";
 import { buildLifecycle } from "./lifecycle.js";
 import { resolvePerson } from "./people.js";
+import { personOf } from "./persons.js";
 import type { UserRegex } from "./regex.js";
 import { renderSubject } from "./subject.js";
-import type { Config, DesiredGroup, Icon, Person } from "./types.js";
+import type { Config, DesiredGroup, Icon, People, Person } from "./types.js";
 import { locate, type ParsedYaml } from "./yaml.js";
 
 export interface GroupContext {
@@ -187,19 +188,23 @@ function resolvePeople(
   raw: Record<string, unknown>,
   ctx: GroupContext,
   found: Located[],
-): { admins: Person[]; members: Person[] } {
-  const seen = new Map<string, { role: string; index: number }>();
-  const resolveList = (role: "admins" | "members"): Person[] => {
-    const out: Person[] = [];
-    (list(raw[role]) ?? []).forEach((entry, index) => {
+): { admins: People; members: People } {
+  const self = ctx.config.self === undefined ? undefined : personOf(ctx.config.self);
+  // person -> where first listed: its index in admins, or -1 - its index in members
+  const seen = new Map<Person, number>();
+  const resolveList = (role: "admins" | "members"): People => {
+    const entries = list(raw[role]) ?? [];
+    const out = new Float64Array(entries.length);
+    let n = 0;
+    entries.forEach((entry, index) => {
       // other types are the schema's to report (a number comes with "quote it")
       if (typeof entry !== "string") return;
       const person = resolvePerson(entry, ctx.people);
-      if ("error" in person) {
-        found.push(locate(p, [role, index], person.error));
+      if (typeof person === "string") {
+        found.push(locate(p, [role, index], person));
         return;
       }
-      if (person.jid === ctx.config.self) {
+      if (person === self) {
         found.push(
           locate(
             p,
@@ -209,24 +214,26 @@ function resolvePeople(
         );
         return;
       }
-      const prev = seen.get(person.jid);
-      if (prev) {
-        const prevAt = locate(p, [prev.role, prev.index], "");
+      const prev = seen.get(person);
+      if (prev !== undefined) {
+        const prevRole = prev >= 0 ? "admins" : "members";
+        const prevAt = locate(p, [prevRole, prev >= 0 ? prev : -1 - prev], "");
         found.push(
           locate(
             p,
             [role, index],
-            prev.role === role
+            prevRole === role
               ? `"${entry}" is listed twice in ${role} (also at line ${prevAt.line})`
-              : `"${entry}" is listed in both ${prev.role} (line ${prevAt.line}) and ${role}`,
+              : `"${entry}" is listed in both ${prevRole} (line ${prevAt.line}) and ${role}`,
           ),
         );
         return;
       }
-      seen.set(person.jid, { role, index });
-      out.push(person);
+      seen.set(person, role === "admins" ? index : -1 - index);
+      out[n++] = person;
     });
-    return out;
+    // a group with a problem is dropped, so a short list is rare: trimmed, not over-allocated
+    return n === out.length ? out : out.slice(0, n);
   };
   return { admins: resolveList("admins"), members: resolveList("members") };
 }

@@ -1,6 +1,6 @@
-// Where a plan's memory goes: the pipeline run in one process, stage by stage, with the heap
-// measured after a full GC while each stage's result is still held (what the next stage keeps
-// alive), and the peak RSS. Bytes per membership make sizes comparable.
+// Where a plan's memory goes: the pipeline run in one process, stage by stage, with the heap (and
+// array buffers) measured after a full GC while each stage's result is still held (what the next
+// stage keeps alive), and the peak RSS. Bytes per membership make sizes comparable.
 // Usage: npm run build && node --expose-gc test/bench/where.mjs [groups] [participants]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,9 +22,11 @@ const { groupsDir, stateFile } = makeFleet(dir, {
 });
 const server = await serve(["--state", stateFile]);
 
+// typed arrays' contents (a manifest's people) live outside the JS heap: counted too
 const heap = () => {
   globalThis.gc();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 };
 let last = heap();
 const rows = [];
