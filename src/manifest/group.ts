@@ -7,7 +7,7 @@ import { detach } from "./detach.js";
 import type { IconReader } from "./icon.js";
 import { buildLifecycle } from "./lifecycle.js";
 import { resolvePerson } from "./people.js";
-import { personOf } from "./persons.js";
+import { PersonSet, personOf } from "./persons.js";
 import type { UserRegex } from "./regex.js";
 import { renderSubject } from "./subject.js";
 import type { Config, DesiredGroup, Icon, People, Person } from "./types.js";
@@ -182,6 +182,9 @@ export function buildGroup(
   };
 }
 
+// one table for every group's repeat check: groups are built one at a time
+const listed = new PersonSet();
+
 /** admins and members resolved; nobody listed twice, in both roles, or the instance itself */
 function resolvePeople(
   p: ParsedYaml,
@@ -190,10 +193,30 @@ function resolvePeople(
   found: Located[],
 ): { admins: People; members: People } {
   const self = ctx.config.self === undefined ? undefined : personOf(ctx.config.self);
+  const adminEntries = list(raw.admins) ?? [];
+  const memberEntries = list(raw.members) ?? [];
+  // the common case, lists without a problem: each entry resolved once, repeats found in a PersonSet
+  listed.clear(adminEntries.length + memberEntries.length);
+  const clean = (entries: unknown[]): People | undefined => {
+    const out = new Float64Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (typeof entry !== "string") return undefined;
+      const person = resolvePerson(entry, ctx.people);
+      if (typeof person === "string" || person === self || !listed.add(person)) return undefined;
+      out[i] = person;
+    }
+    return out;
+  };
+  const admins = clean(adminEntries);
+  const members = admins && clean(memberEntries);
+  if (admins && members) return { admins, members };
+
+  // something is wrong: entry by entry, each problem said in order (the group is refused anyway)
   // person -> where first listed: its index in admins, or -1 - its index in members
   const seen = new Map<Person, number>();
   const resolveList = (role: "admins" | "members"): People => {
-    const entries = list(raw[role]) ?? [];
+    const entries = role === "admins" ? adminEntries : memberEntries;
     const out = new Float64Array(entries.length);
     let n = 0;
     entries.forEach((entry, index) => {
@@ -232,8 +255,7 @@ function resolvePeople(
       seen.set(person, role === "admins" ? index : -1 - index);
       out[n++] = person;
     });
-    // a group with a problem is dropped, so a short list is rare: trimmed, not over-allocated
-    return n === out.length ? out : out.slice(0, n);
+    return out.subarray(0, n);
   };
   return { admins: resolveList("admins"), members: resolveList("members") };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../../../src/manifest/load.js";
 import { resolvePerson } from "../../../src/manifest/people.js";
-import { countDistinct, jidOf, jidsOf, personOf } from "../../../src/manifest/persons.js";
+import { countDistinct, jidOf, jidsOf, PersonSet, personOf } from "../../../src/manifest/persons.js";
 import { tempDir } from "../../helpers/cli.js";
 
 // one real, valid number of every length E.164 allows (and parsePhone accepts), written as people do
@@ -82,6 +82,30 @@ describe("a person is their number", () => {
     expect(countDistinct([a, a, a])).toBe(3);
     expect(countDistinct([new Float64Array(), b])).toBe(3);
     expect(countDistinct([])).toBe(0);
+  });
+});
+
+describe("PersonSet", () => {
+  it("finds every repeat and only repeats, reused at any size, numbers of every length", () => {
+    const set = new PersonSet();
+    for (const size of [1, 5, 1024, 3, 100_000, 0, 40]) {
+      set.clear(size * 2);
+      // numbers that differ only in their high or only in their low 32 bits, and every length
+      const people = Array.from({ length: size }, (_, i) =>
+        i % 3 === 0 ? 4294967296 * (i + 1) + 7 : i % 3 === 1 ? 4294967296 * 3 + i : 10 ** (6 + (i % 10)) + i,
+      );
+      expect(new Set(people).size).toBe(size);
+      for (const n of people) expect(set.add(n)).toBe(true);
+      for (const n of people) expect(set.add(n)).toBe(false);
+    }
+  });
+
+  it("counts distinct people across many lists as a Set of their jids would", () => {
+    const lists = Array.from({ length: 50 }, (_, g) =>
+      Float64Array.from({ length: 200 }, (_, i) => 14155550000 + ((g * 37 + i * 13) % 3001)),
+    );
+    const jids = new Set(lists.flatMap((l) => jidsOf(l)));
+    expect(countDistinct(lists)).toBe(jids.size);
   });
 });
 
