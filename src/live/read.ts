@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ApiError } from "../errors.js";
 import { pictureHash } from "../image/index.js";
-import { jidOf, personOf } from "../manifest/persons.js";
+import { jidOf, PersonSet, personOf } from "../manifest/persons.js";
 import { type Config, type DesiredGroup, ignores, type Person, SETTING_KEYS } from "../manifest/types.js";
 import { isOurs } from "../plan/identity.js";
 import type { Scope } from "../plan/scope.js";
@@ -293,6 +293,9 @@ async function participantsOf(
     : { participants: g.participants, invalidParticipants: [] };
 }
 
+// who is in a group, by number: filled and read without an await between, so groups read at once share it
+const present = new PersonSet();
+
 /** person -> our newest invite to them for this group; one chat read per listed person who is absent. */
 async function invitesOf(
   chats: ChatReader,
@@ -301,13 +304,14 @@ async function invitesOf(
   g: LiveGroup,
   participants: readonly LiveParticipant[],
 ): Promise<Record<string, number> | undefined> {
-  const present = new Set<Person>();
+  present.clear(participants.length);
   for (const p of participants) {
     const n = personOf(p.jid);
     if (n !== undefined) present.add(n);
   }
   const absent: string[] = [];
-  for (const role of [d.admins, d.members]) for (const n of role) if (!present.has(n)) absent.push(jidOf(n));
+  for (const role of [d.admins, d.members])
+    for (let i = 0; i < role.length; i++) if (!present.has(role[i]!)) absent.push(jidOf(role[i]!));
   if (!absent.length) return undefined;
   const read = new Map<string, ChatMessage[]>();
   await mapLimit(absent, 2, async (jid) => {

@@ -33,37 +33,60 @@ export function personOf(jid: string): Person | undefined {
 }
 
 /**
- * A set of people in one Float64Array (open addressing; 0 marks a free slot, and no person is 0): no
- * box per number as a Map's keys have. Reused: `clear` empties it for up to `n` people.
+ * A set of people in one Float64Array (open addressing; 0 marks a free slot, and no person is 0), with
+ * `valued` each with a small integer value: no box per number as a Map's keys have. Reused: `clear`
+ * empties it for up to `n` people.
  */
 export class PersonSet {
   private table = new Float64Array(64);
+  private values: Int32Array;
   private mask = 63;
   private shift = 26;
+
+  constructor(private readonly valued = false) {
+    this.values = new Int32Array(valued ? 64 : 0);
+  }
 
   clear(n: number): void {
     let bits = 6;
     // at most two thirds full: short probes, and 16 MB for a million people
     while (1 << bits < n * 1.5 && bits < 30) bits++;
     const size = 1 << bits;
-    if (this.table.length < size) this.table = new Float64Array(size);
-    else this.table.fill(0, 0, size);
+    if (this.table.length < size) {
+      this.table = new Float64Array(size);
+      if (this.valued) this.values = new Int32Array(size);
+    } else this.table.fill(0, 0, size);
     this.mask = size - 1;
     this.shift = 32 - bits;
   }
 
-  /** Adds `p`; false when it was in already. */
-  add(p: Person): boolean {
+  /** Adds `p` (with `value`, in a valued set); false, and the value kept, when it was in already. */
+  add(p: Person, value = 0): boolean {
+    const i = this.slot(p);
+    if (this.table[i] === p) return false;
+    this.table[i] = p;
+    if (this.valued) this.values[i] = value;
+    return true;
+  }
+
+  has(p: Person): boolean {
+    return this.table[this.slot(p)] === p;
+  }
+
+  /** The value `p` was added with (0 in a set without values), or undefined when it is not in. */
+  get(p: Person): number | undefined {
+    const i = this.slot(p);
+    return this.table[i] === p ? (this.valued ? this.values[i] : 0) : undefined;
+  }
+
+  /** `p`'s slot, or the free one where it would go */
+  private slot(p: Person): number {
     const table = this.table;
     // the high bits of a multiplicative hash of the number's two 32-bit halves
     let i = Math.imul((p % 4294967296) ^ Math.floor(p / 4294967296), 0x9e3779b1) >>> this.shift;
     for (;;) {
       const v = table[i]!;
-      if (v === 0) {
-        table[i] = p;
-        return true;
-      }
-      if (v === p) return false;
+      if (v === 0 || v === p) return i;
       i = (i + 1) & this.mask;
     }
   }

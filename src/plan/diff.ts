@@ -2,13 +2,12 @@
 import path from "node:path";
 import { samePicture as looksSame } from "../image/index.js";
 import type { LiveGroup, LiveParticipant } from "../live/types.js";
-import { jidOf, jidsOf, personOf } from "../manifest/persons.js";
+import { jidOf, jidsOf, PersonSet, personOf } from "../manifest/persons.js";
 import {
   type Config,
   type DesiredGroup,
   type IgnoredField,
   ignores,
-  type Person,
   SETTING_KEYS,
   type Settings,
 } from "../manifest/types.js";
@@ -166,6 +165,9 @@ function labelChange(d: DesiredGroup, have: readonly string[], ctx: DiffContext)
   return { kind: "setLabels", add, remove, ids };
 }
 
+// one table for every group's people: a group is diffed in one go
+const place = new PersonSet(true);
+
 function updateGroup(
   d: DesiredGroup,
   live: LiveGroup,
@@ -221,9 +223,9 @@ function updateGroup(
   // privacy ID has none); a jid is made only for someone who lands in a change or a message
   const { admins, members } = d;
   // person -> their place in the manifest: i in admins, -1 - i in members
-  const place = new Map<Person, number>();
-  for (let i = 0; i < admins.length; i++) place.set(admins[i]!, i);
-  for (let i = 0; i < members.length; i++) place.set(members[i]!, -1 - i);
+  place.clear(admins.length + members.length);
+  for (let i = 0; i < admins.length; i++) place.add(admins[i]!, i);
+  for (let i = 0; i < members.length; i++) place.add(members[i]!, -1 - i);
   const adminPresent = new Array<LiveParticipant | undefined>(admins.length);
   const memberPresent = new Array<LiveParticipant | undefined>(members.length);
   const listedLive = new Uint8Array(participants.length);

@@ -97,7 +97,22 @@ describe("PersonSet", () => {
       expect(new Set(people).size).toBe(size);
       for (const n of people) expect(set.add(n)).toBe(true);
       for (const n of people) expect(set.add(n)).toBe(false);
+      for (const n of people) expect(set.has(n)).toBe(true);
+      expect(set.has(999_999_999_999_999)).toBe(false);
     }
+  });
+
+  it("keeps each person's value in a valued set, the first one given", () => {
+    const set = new PersonSet(true);
+    set.clear(600);
+    for (let i = 0; i < 600; i++) expect(set.add(14155550000 + i * 4294967296, i - 300)).toBe(true);
+    expect(set.add(14155550000, 7)).toBe(false);
+    for (let i = 0; i < 600; i++) expect(set.get(14155550000 + i * 4294967296)).toBe(i - 300);
+    expect(set.get(14155550001)).toBeUndefined();
+    set.clear(3);
+    expect(set.get(14155550000)).toBeUndefined();
+    expect(set.add(14155550000, -1)).toBe(true);
+    expect(set.get(14155550000)).toBe(-1);
   });
 
   it("counts distinct people across many lists as a Set of their jids would", () => {
