@@ -22,7 +22,8 @@ export type {
   Wawp,
 } from "./live/types.js";
 export { type LoadResult, loadFleet, loadFleetAsync } from "./manifest/load.js";
-export type { Config, Desired, DesiredGroup, Person, Settings } from "./manifest/types.js";
+export { jidOf, jidsOf, personOf } from "./manifest/persons.js";
+export type { Config, Desired, DesiredGroup, People, Person, Settings } from "./manifest/types.js";
 export {
   type Change,
   countPlan,

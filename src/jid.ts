@@ -3,20 +3,32 @@ import { parsePhone } from "./manifest/phone.js";
 
 export const isLid = (id: string): boolean => id.endsWith("@lid");
 
+/**
+ * `s` as one flat string. V8 builds a concatenation of 13+ characters as a pair of pointers (32 bytes)
+ * to its parts, and a slice of 13+ as a pointer into its source, which it keeps alive; a listing holds
+ * a jid per participant (10 million at scale), so each is flattened once: reading a character makes
+ * V8 copy the parts into one string, and the next GC drops the pair. 64 -> 32 bytes for a number's
+ * jid, and a privacy ID no longer keeps the engine's whole ID string.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** `14155550101@s.whatsapp.net` / `14155550101:12@c.us` / `+1 415…` -> `14155550101@c.us`; a `@lid` stays as it is. */
 export function personJid(id: string): string {
   const at = id.indexOf("@");
   // the common case, already digits@c.us or digits@s.whatsapp.net: no regex, one slice
   if (at > 0 && allDigits(id, at)) {
     if (id.length === at + 5 && id.endsWith("@c.us")) return id;
-    if (id.endsWith("@s.whatsapp.net") && id.length === at + 15) return `${id.slice(0, at)}@c.us`;
+    if (id.endsWith("@s.whatsapp.net") && id.length === at + 15) return flat(`${id.slice(0, at)}@c.us`);
   }
   const server = at >= 0 ? id.slice(at + 1) : "c.us";
   if (server === "lid" || server === "g.us") return id;
   let user = at >= 0 ? id.slice(0, at) : id;
   const colon = user.indexOf(":"); // device suffix
   if (colon >= 0) user = user.slice(0, colon);
-  return `${user.replace(/\D/g, "")}@c.us`;
+  return flat(`${user.replace(/\D/g, "")}@c.us`);
 }
 
 /** What an engine's participant ID names: a number, a privacy ID, or nothing a group can hold. */
@@ -37,9 +49,12 @@ export function engineId(raw: string): EngineId | undefined {
   // a device suffix is digits too
   if (end < at && (end + 1 === at || !allDigits(raw.slice(end + 1, at), at - end - 1))) return undefined;
   const digits = raw.slice(0, end);
-  if (server === "lid") return digits ? { kind: "lid", lid: `${digits}@lid` } : undefined;
+  // already as it is kept (no device, the server we name it by): the engine's own string, no copy
+  const same = end === at;
+  if (server === "lid") return digits ? { kind: "lid", lid: same ? raw : flat(`${digits}@lid`) } : undefined;
   if (server !== "c.us" && server !== "s.whatsapp.net") return undefined;
-  return dialable(digits) ? { kind: "pn", jid: `${digits}@c.us` } : undefined;
+  if (!dialable(digits)) return undefined;
+  return { kind: "pn", jid: same && server === "c.us" ? raw : flat(`${digits}@c.us`) };
 }
 
 /** E.164 digits: 8 to 15 with no leading 0; the few 7-digit numbers (Niue, …) are checked in full. */

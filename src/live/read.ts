@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ApiError } from "../errors.js";
 import { pictureHash } from "../image/index.js";
-import { type Config, type DesiredGroup, ignores, SETTING_KEYS } from "../manifest/types.js";
+import { jidOf, PersonSet, personOf } from "../manifest/persons.js";
+import { type Config, type DesiredGroup, ignores, type Person, SETTING_KEYS } from "../manifest/types.js";
 import { isOurs } from "../plan/identity.js";
 import type { Scope } from "../plan/scope.js";
 import { mapLimit } from "../pool.js";
@@ -116,8 +117,9 @@ export async function openLiveRead(
     },
     async warmUp(creating) {
       if (!warm) return;
-      const people = [...new Set(creating.flatMap((d) => [...d.admins, ...d.members].map((p) => p.jid)))];
-      await mapLimit(people, 2, (jid) => chats.of(jid));
+      const people = new Set<Person>();
+      for (const d of creating) for (const role of [d.admins, d.members]) for (const n of role) people.add(n);
+      await mapLimit([...people], 2, (n) => chats.of(jidOf(n)));
     },
     fleet: () => ({
       ...(labels ? { labels, labelIds: Object.fromEntries(labels.map((l) => [l.name, l.id])) } : {}),
@@ -291,6 +293,9 @@ async function participantsOf(
     : { participants: g.participants, invalidParticipants: [] };
 }
 
+// who is in a group, by number: filled and read without an await between, so groups read at once share it
+const present = new PersonSet();
+
 /** person -> our newest invite to them for this group; one chat read per listed person who is absent. */
 async function invitesOf(
   chats: ChatReader,
@@ -299,8 +304,14 @@ async function invitesOf(
   g: LiveGroup,
   participants: readonly LiveParticipant[],
 ): Promise<Record<string, number> | undefined> {
-  const present = new Set(participants.map((p) => p.jid));
-  const absent = [...d.admins, ...d.members].map((p) => p.jid).filter((j) => !present.has(j));
+  present.clear(participants.length);
+  for (const p of participants) {
+    const n = personOf(p.jid);
+    if (n !== undefined) present.add(n);
+  }
+  const absent: string[] = [];
+  for (const role of [d.admins, d.members])
+    for (let i = 0; i < role.length; i++) if (!present.has(role[i]!)) absent.push(jidOf(role[i]!));
   if (!absent.length) return undefined;
   const read = new Map<string, ChatMessage[]>();
   await mapLimit(absent, 2, async (jid) => {

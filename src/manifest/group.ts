@@ -7,9 +7,10 @@ import { detach } from "./detach.js";
 import type { IconReader } from "./icon.js";
 import { buildLifecycle } from "./lifecycle.js";
 import { resolvePerson } from "./people.js";
+import { PersonSet, personOf } from "./persons.js";
 import type { UserRegex } from "./regex.js";
 import { renderSubject } from "./subject.js";
-import type { Config, DesiredGroup, Icon, Person } from "./types.js";
+import type { Config, DesiredGroup, Icon, People, Person } from "./types.js";
 import { locate, type ParsedYaml } from "./yaml.js";
 
 export interface GroupContext {
@@ -181,25 +182,52 @@ export function buildGroup(
   };
 }
 
+// one table for every group's repeat check: groups are built one at a time
+const listed = new PersonSet();
+
 /** admins and members resolved; nobody listed twice, in both roles, or the instance itself */
 function resolvePeople(
   p: ParsedYaml,
   raw: Record<string, unknown>,
   ctx: GroupContext,
   found: Located[],
-): { admins: Person[]; members: Person[] } {
-  const seen = new Map<string, { role: string; index: number }>();
-  const resolveList = (role: "admins" | "members"): Person[] => {
-    const out: Person[] = [];
-    (list(raw[role]) ?? []).forEach((entry, index) => {
+): { admins: People; members: People } {
+  const self = ctx.config.self === undefined ? undefined : personOf(ctx.config.self);
+  const adminEntries = list(raw.admins) ?? [];
+  const memberEntries = list(raw.members) ?? [];
+  // the common case, lists without a problem: each entry resolved once, repeats found in a PersonSet
+  listed.clear(adminEntries.length + memberEntries.length);
+  const clean = (entries: unknown[]): People | undefined => {
+    const out = new Float64Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (typeof entry !== "string") return undefined;
+      const person = resolvePerson(entry, ctx.people);
+      if (typeof person === "string" || person === self || !listed.add(person)) return undefined;
+      out[i] = person;
+    }
+    return out;
+  };
+  const admins = clean(adminEntries);
+  const members = admins && clean(memberEntries);
+  if (admins && members) return { admins, members };
+
+  // something is wrong: entry by entry, each problem said in order (the group is refused anyway)
+  // person -> where first listed: its index in admins, or -1 - its index in members
+  const seen = new Map<Person, number>();
+  const resolveList = (role: "admins" | "members"): People => {
+    const entries = role === "admins" ? adminEntries : memberEntries;
+    const out = new Float64Array(entries.length);
+    let n = 0;
+    entries.forEach((entry, index) => {
       // other types are the schema's to report (a number comes with "quote it")
       if (typeof entry !== "string") return;
       const person = resolvePerson(entry, ctx.people);
-      if ("error" in person) {
-        found.push(locate(p, [role, index], person.error));
+      if (typeof person === "string") {
+        found.push(locate(p, [role, index], person));
         return;
       }
-      if (person.jid === ctx.config.self) {
+      if (person === self) {
         found.push(
           locate(
             p,
@@ -209,24 +237,25 @@ function resolvePeople(
         );
         return;
       }
-      const prev = seen.get(person.jid);
-      if (prev) {
-        const prevAt = locate(p, [prev.role, prev.index], "");
+      const prev = seen.get(person);
+      if (prev !== undefined) {
+        const prevRole = prev >= 0 ? "admins" : "members";
+        const prevAt = locate(p, [prevRole, prev >= 0 ? prev : -1 - prev], "");
         found.push(
           locate(
             p,
             [role, index],
-            prev.role === role
+            prevRole === role
               ? `"${entry}" is listed twice in ${role} (also at line ${prevAt.line})`
-              : `"${entry}" is listed in both ${prev.role} (line ${prevAt.line}) and ${role}`,
+              : `"${entry}" is listed in both ${prevRole} (line ${prevAt.line}) and ${role}`,
           ),
         );
         return;
       }
-      seen.set(person.jid, { role, index });
-      out.push(person);
+      seen.set(person, role === "admins" ? index : -1 - index);
+      out[n++] = person;
     });
-    return out;
+    return out.subarray(0, n);
   };
   return { admins: resolveList("admins"), members: resolveList("members") };
 }

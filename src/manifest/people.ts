@@ -1,6 +1,8 @@
-// groups/people.yaml -> alias -> jid, and how a manifest's entry ("dana", "+1 415 …") becomes a Person.
+// groups/people.yaml -> alias -> jid, and how a manifest's entry ("dana", "+1 415 …") becomes a Person
+// (the number itself).
 import type { Located } from "../errors.js";
 import { detach } from "./detach.js";
+import { personOf } from "./persons.js";
 import { looksLikeAlias, parsePhone } from "./phone.js";
 import { checkSchema } from "./schema.js";
 import type { Person } from "./types.js";
@@ -25,17 +27,18 @@ export function loadPeople(parsed: ParsedYaml | undefined, problems: Located[]):
   return people;
 }
 
-/** An alias from people.yaml, or a number in any common formatting. */
-export function resolvePerson(entry: unknown, people: Map<string, string>): Person | { error: string } {
+/** An alias from people.yaml, or a number in any common formatting: the person, or why not. */
+export function resolvePerson(entry: unknown, people: Map<string, string>): Person | string {
   if (typeof entry === "number")
     // YAML reads an unquoted +14155550192 as a number, and drops the "+" and any leading zero
-    return { error: `${entry} was read as a number: quote phone numbers, e.g. "+${entry}"` };
+    return `${entry} was read as a number: quote phone numbers, e.g. "+${entry}"`;
   const raw = String(entry);
   const key = raw.trim();
   const aliased = people.size ? people.get(key) : undefined;
-  if (aliased) return { jid: aliased, alias: detach(key) };
-  if (looksLikeAlias(key)) return { error: `unknown alias "${key}" (not in people.yaml)` };
+  // parsePhone only makes `<digits>@c.us` of E.164 digits, which personOf always reads
+  if (aliased) return personOf(aliased)!;
+  if (looksLikeAlias(key)) return `unknown alias "${key}" (not in people.yaml)`;
   const r = parsePhone(key);
-  if (!r.ok) return { error: `"${raw}" ${r.reason}` };
-  return { jid: r.jid };
+  if (!r.ok) return `"${raw}" ${r.reason}`;
+  return personOf(r.jid)!;
 }

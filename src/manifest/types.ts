@@ -30,11 +30,16 @@ export function ignores(d: Pick<DesiredGroup, "ignore">, field: IgnoredField): b
   return d.ignore.includes(field);
 }
 
-/** A person as the reconciler knows them: always `<digits>@c.us`. */
-export interface Person {
-  jid: string;
-  alias?: string;
-}
+/**
+ * A person as a manifest lists them: their international number's digits read as one number
+ * (+1 415 555 0101 is 14155550101). E.164 numbers have at most 15 digits and no leading 0, so each
+ * is exact in a float64 and prints back unchanged; `jidOf` makes the `<digits>@c.us` jid requests use.
+ * Manifests never hold a privacy ID (`@lid`). Names for display are in `Desired.aliases`.
+ */
+export type Person = number;
+
+/** A role's people in manifest order, one float64 each: 8 bytes a person, no object, no string. */
+export type People = Float64Array;
 
 export interface Icon {
   /** path as written in the manifest (relative to it) */
@@ -56,8 +61,9 @@ export interface DesiredGroup {
   icon?: Icon;
   id?: string;
   settings: Settings;
-  admins: Person[];
-  members: Person[];
+  /** in manifest order; nobody twice, nobody in both roles, never the instance */
+  admins: People;
+  members: People;
   removeUnlisted: boolean;
   retired: boolean;
   farewell?: string;

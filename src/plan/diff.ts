@@ -1,7 +1,8 @@
 // One manifest against its live group -> the smallest list of changes. Pure: no I/O, no clock.
 import path from "node:path";
 import { samePicture as looksSame } from "../image/index.js";
-import type { LiveGroup } from "../live/types.js";
+import type { LiveGroup, LiveParticipant } from "../live/types.js";
+import { jidOf, jidsOf, PersonSet, personOf } from "../manifest/persons.js";
 import {
   type Config,
   type DesiredGroup,
@@ -105,7 +106,9 @@ function retireGroup(
 }
 
 function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
-  const listed = [...d.admins, ...d.members].map((p) => p.jid);
+  // everyone listed lands in a change: each jid is made once, here
+  const adminJids = jidsOf(d.admins);
+  const listed = [...adminJids, ...jidsOf(d.members)];
   // warm-up: only people who wrote to the instance lately are added; the others get the link
   const cold = listed.filter((j) => !warm(j, ctx));
   const people = listed.filter((j) => !cold.includes(j));
@@ -117,7 +120,7 @@ function createChanges(d: DesiredGroup, ctx: DiffContext): Change[] {
   for (const key of SETTING_KEYS)
     if (d.settings[key] !== CREATE_DEFAULTS[key])
       changes.push({ kind: "setSetting", setting: key, from: CREATE_DEFAULTS[key], to: d.settings[key] });
-  const admins = d.admins.map((p) => p.jid).filter((j) => !cold.includes(j));
+  const admins = adminJids.filter((j) => !cold.includes(j));
   if (admins.length) changes.push({ kind: "promote", participants: admins });
   if (cold.length) changes.push({ kind: "sendInvites", participants: cold, warmup: cold });
   if (d.welcome) changes.push({ kind: "welcome", message: d.welcome });
@@ -161,6 +164,9 @@ function labelChange(d: DesiredGroup, have: readonly string[], ctx: DiffContext)
   for (const l of [...add, ...remove]) if (ctx.labelIds?.[l]) ids[l] = ctx.labelIds[l];
   return { kind: "setLabels", add, remove, ids };
 }
+
+// one table for every group's people: a group is diffed in one go
+const place = new PersonSet(true);
 
 function updateGroup(
   d: DesiredGroup,
@@ -213,50 +219,77 @@ function updateGroup(
       changes.push({ kind: "setSetting", setting: key, from: have, to: d.settings[key] });
   }
 
-  // participants
-  const present = new Map(participants.map((p) => [p.jid, p]));
-  const wantAdmin = new Set(d.admins.map((p) => p.jid));
-  const wantMember = new Set(d.members.map((p) => p.jid));
+  // participants: the manifest's people are numbers, each live participant is read as one once (a
+  // privacy ID has none); a jid is made only for someone who lands in a change or a message
+  const { admins, members } = d;
+  // person -> their place in the manifest: i in admins, -1 - i in members
+  place.clear(admins.length + members.length);
+  for (let i = 0; i < admins.length; i++) place.add(admins[i]!, i);
+  for (let i = 0; i < members.length; i++) place.add(members[i]!, -1 - i);
+  const adminPresent = new Array<LiveParticipant | undefined>(admins.length);
+  const memberPresent = new Array<LiveParticipant | undefined>(members.length);
+  const listedLive = new Uint8Array(participants.length);
+  participants.forEach((p, i) => {
+    const n = personOf(p.jid);
+    const at = n === undefined ? undefined : place.get(n);
+    if (at === undefined) return;
+    listedLive[i] = 1;
+    if (at >= 0) adminPresent[at] = p;
+    else memberPresent[-1 - at] = p;
+  });
   // an ignored role: its people are neither added nor removed, promoted nor demoted
   const adminsOwned = !ig("admins");
   const membersOwned = !ig("members");
   const protectedJids = new Set([self, live.owner].filter((j): j is string => !!j));
   const cooldown = config.invites.cooldownDays * 86_400;
   const add: string[] = [];
+  const addAdmins: string[] = [];
   const invite: string[] = [];
   const coldInvites: string[] = [];
-  const listed = [...(adminsOwned ? wantAdmin : []), ...(membersOwned ? wantMember : [])];
-  for (const jid of listed) {
-    if (present.has(jid)) continue;
-    const sent = live.invitesSent?.[jid];
-    if (sent !== undefined && ctx.now - sent < cooldown) plan.pending.push(jid);
-    else if (sent !== undefined && config.invites.fallback)
-      invite.push(jid); // refused before: adding again is a wasted write
-    else if (!warm(jid, ctx)) {
-      // warm-up: someone who has not written lately is invited, not added
-      invite.push(jid);
-      coldInvites.push(jid);
-    } else add.push(jid);
-  }
-  const promote = adminsOwned ? [...wantAdmin].filter((j) => present.get(j)?.role === "member") : [];
-  const demote: string[] = [];
-  for (const jid of adminsOwned ? wantMember : []) {
-    const p = present.get(jid);
-    if (!p || p.role === "member") continue;
-    if (protectedJids.has(jid) || p.role === "superadmin") {
-      ctx.warn({
-        code: "creator-kept",
-        serial: d.serial,
-        message: `${jid} created the group and stays an admin (WhatsApp does not allow demoting the creator)`,
-      });
-      continue;
+  const absent = (people: typeof admins, present: typeof adminPresent, admin: boolean) => {
+    for (let i = 0; i < people.length; i++) {
+      if (present[i]) continue;
+      const jid = jidOf(people[i]!);
+      const sent = live.invitesSent?.[jid];
+      if (sent !== undefined && ctx.now - sent < cooldown) plan.pending.push(jid);
+      else if (sent !== undefined && config.invites.fallback)
+        invite.push(jid); // refused before: adding again is a wasted write
+      else if (!warm(jid, ctx)) {
+        // warm-up: someone who has not written lately is invited, not added
+        invite.push(jid);
+        coldInvites.push(jid);
+      } else {
+        add.push(jid);
+        if (admin) addAdmins.push(jid);
+      }
     }
-    demote.push(jid);
-  }
+  };
+  if (adminsOwned) absent(admins, adminPresent, true);
+  if (membersOwned) absent(members, memberPresent, false);
+  const promote: string[] = [];
+  if (adminsOwned)
+    for (let i = 0; i < admins.length; i++)
+      if (adminPresent[i]?.role === "member") promote.push(jidOf(admins[i]!));
+  const demote: string[] = [];
+  if (adminsOwned)
+    for (let i = 0; i < members.length; i++) {
+      const p = memberPresent[i];
+      if (!p || p.role === "member") continue;
+      const jid = jidOf(members[i]!);
+      if (protectedJids.has(jid) || p.role === "superadmin") {
+        ctx.warn({
+          code: "creator-kept",
+          serial: d.serial,
+          message: `${jid} created the group and stays an admin (WhatsApp does not allow demoting the creator)`,
+        });
+        continue;
+      }
+      demote.push(jid);
+    }
   const remove: string[] = [];
   const unresolved: string[] = [];
-  for (const p of participants) {
-    if (wantAdmin.has(p.jid) || wantMember.has(p.jid) || p.jid === self) continue;
+  participants.forEach((p, i) => {
+    if (listedLive[i] || p.jid === self) return;
     if (p.jid === live.owner || p.role === "superadmin") {
       if (d.removeUnlisted)
         ctx.warn({
@@ -264,15 +297,15 @@ function updateGroup(
           serial: d.serial,
           message: `the group's creator ${p.jid} is not listed; WhatsApp does not allow removing the creator`,
         });
-      continue;
+      return;
     }
     if (p.jid.endsWith("@lid")) {
       unresolved.push(p.jid);
-      continue;
+      return;
     }
-    if (p.role === "member" ? !membersOwned : !adminsOwned) continue;
+    if (p.role === "member" ? !membersOwned : !adminsOwned) return;
     if (d.removeUnlisted) remove.push(p.jid);
-  }
+  });
   if (unresolved.length)
     ctx.warn({
       code: "unresolved-lid",
@@ -284,8 +317,8 @@ function updateGroup(
 
   if (remove.length && nearCap) changes.push({ kind: "removeParticipants", participants: remove });
   if (add.length) changes.push({ kind: "addParticipants", participants: add });
-  if (promote.length || add.some((j) => wantAdmin.has(j)))
-    changes.push({ kind: "promote", participants: [...promote, ...add.filter((j) => wantAdmin.has(j))] });
+  if (promote.length || addAdmins.length)
+    changes.push({ kind: "promote", participants: [...promote, ...addAdmins] });
   if (demote.length) changes.push({ kind: "demote", participants: demote });
   if (remove.length && !nearCap) changes.push({ kind: "removeParticipants", participants: remove });
   if (invite.length)

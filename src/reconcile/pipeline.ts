@@ -98,12 +98,14 @@ export async function planStreaming(
   if (!isPaged(reader)) return planFleet(instance, req);
   const pages = reader.listGroupPages()[Symbol.asyncIterator]();
   // the listing is requested before the manifests are awaited, as observe does
-  const first = pages.next();
+  let first: Promise<IteratorResult<LiveGroup[]>> | undefined = pages.next();
   first.catch(() => undefined);
   const loaded = await req.desired;
   if (!loaded.config.self && !instance.self) {
     const all: LiveGroup[] = [];
-    for (let r = await first; !r.done; r = await pages.next()) all.push(...r.value);
+    const r0 = await first;
+    first = undefined;
+    for (let r = r0; !r.done; r = await pages.next()) all.push(...r.value);
     return planObserved(
       await observeListing(instance, { ...req, desired: loaded }, Promise.resolve(all)),
       req,
@@ -115,7 +117,10 @@ export async function planStreaming(
     reader,
     desired,
     (async function* () {
-      for (let r = await first; !r.done; r = await pages.next()) yield r.value;
+      // `first` is let go of once awaited: held by this closure, page one would live all run
+      let r = await (first as Promise<IteratorResult<LiveGroup[]>>);
+      first = undefined;
+      for (; !r.done; r = await pages.next()) yield r.value;
     })(),
     { ...req, now },
   );

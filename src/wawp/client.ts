@@ -29,8 +29,11 @@ import {
 import type { Transport, WawpRequest } from "./transport.js";
 
 export interface ClientOptions extends CallOptions {
-  /** page size asked of Get Groups */
+  /** page size asked of Get Groups: the most groups one page may hold */
   pageSize?: number;
+  /** about how many participants one listing page may hold: after each page, the next asks for
+   * fewer groups when groups are large, so a page of big groups stays a few megabytes */
+  pageParticipants?: number;
   /** concurrent privacy-ID look-ups */
   lidConcurrency?: number;
 }
@@ -46,6 +49,7 @@ const enc = encodeURIComponent;
 
 export class WawpClient extends WawpCaller implements Wawp {
   private readonly pageSize: number;
+  private readonly pageParticipants: number;
   /** the server has no participants/v2 route: learnt once, then /participants for the rest of the run */
   private participantsV2Missing = false;
   private readonly lids: LidResolver;
@@ -53,6 +57,7 @@ export class WawpClient extends WawpCaller implements Wawp {
   constructor(transport: Transport, opts: ClientOptions = {}) {
     super(transport, opts);
     this.pageSize = opts.pageSize ?? 500;
+    this.pageParticipants = opts.pageParticipants ?? 50_000;
     this.lids = new LidResolver((op, path) => this.get(op, path), opts.lidConcurrency ?? 8);
   }
 
@@ -75,14 +80,18 @@ export class WawpClient extends WawpCaller implements Wawp {
   async *listGroupPages(): AsyncGenerator<LiveGroup[]> {
     const operation = "list groups";
     const count = await this.groupCount();
+    const size = pageSizer(this.pageSize, this.pageParticipants);
     const pages = listingPages(
-      async (offset) =>
-        this.read(operation, "/groups", normalizeGroups, {
-          limit: this.pageSize,
+      async (offset) => {
+        const page = await this.read(operation, "/groups", normalizeGroups, {
+          limit: size.next(),
           offset,
           sortBy: "id",
           sortOrder: "asc",
-        }),
+        });
+        size.saw(page.groups);
+        return page;
+      },
       { count, pageSize: this.pageSize },
     );
     try {
@@ -392,4 +401,24 @@ function nonEmpty(operation: string, what: string, value: string): void {
 
 function colorField(color: number | string) {
   return typeof color === "number" ? { color } : { colorHex: color };
+}
+
+/**
+ * How many groups the next listing page asks for: `most`, or fewer once the groups seen so far
+ * average more than `participants / most` people each (10 at the least), so memory per page stays
+ * about the same whatever the groups' size. Offsets count items, so pages of any size line up.
+ */
+export function pageSizer(most: number, participants: number) {
+  let groups = 0;
+  let people = 0;
+  return {
+    next(): number {
+      if (!groups || !people) return most;
+      return Math.max(Math.min(10, most), Math.min(most, Math.floor(participants / (people / groups))));
+    },
+    saw(page: readonly { participants?: readonly unknown[] }[]): void {
+      groups += page.length;
+      for (const g of page) people += g.participants?.length ?? 0;
+    },
+  };
 }

@@ -27,12 +27,17 @@ async function pageListing() {
   const base = process.env.WAWP_BASE_URL;
   const auth = `instance_id=${process.env.WAWP_INSTANCE_ID}&access_token=${process.env.WAWP_ACCESS_TOKEN}`;
   let listed = 0;
+  let people = 0;
   for (let offset = 0; ; ) {
     // the pages wagroups asks for: the same size and order, up to the same empty page that ends them
-    const res = await fetch(`${base}/groups?limit=500&offset=${offset}&sortBy=id&sortOrder=asc&${auth}`);
+    // (pageSizer in src/wawp/client.ts: at most 500 groups, about 50,000 participants, at least 10)
+    const limit = people ? Math.max(10, Math.min(500, Math.floor(50_000 / (people / listed)))) : 500;
+    const res = await fetch(`${base}/groups?limit=${limit}&offset=${offset}&sortBy=id&sortOrder=asc&${auth}`);
     const page = JSON.parse(await res.text());
-    const items = Array.isArray(page) ? page.length : Object.keys(page).length;
+    const groups = Array.isArray(page) ? page : Object.values(page);
+    const items = groups.length;
     if (!items) break;
+    for (const g of groups) people += Array.isArray(g?.participants) ? g.participants.length : 0;
     offset += items;
     listed += items;
   }

@@ -1,6 +1,6 @@
-// Where a plan's memory goes: the pipeline run in one process, stage by stage, with the heap
-// measured after a full GC while each stage's result is still held (what the next stage keeps
-// alive), and the peak RSS. Bytes per membership make sizes comparable.
+// Where a plan's memory goes: the pipeline run in one process, stage by stage, with the heap (and
+// array buffers) measured after a full GC while each stage's result is still held (what the next
+// stage keeps alive), and the peak RSS. Bytes per membership make sizes comparable.
 // Usage: npm run build && node --expose-gc test/bench/where.mjs [groups] [participants]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,9 +22,11 @@ const { groupsDir, stateFile } = makeFleet(dir, {
 });
 const server = await serve(["--state", stateFile]);
 
+// typed arrays' contents (a manifest's people) live outside the JS heap: counted too
 const heap = () => {
   globalThis.gc();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 };
 let last = heap();
 const rows = [];
@@ -43,9 +45,10 @@ stage("live listing (LiveGroup[])", `${listing.length} groups`);
 const { desired } = loaded;
 const scope = scopeFleet(desired.groups, listing, desired.config, {});
 stage("scope (identity)", `${scope.groups.length} groups in scope`);
-const live = await readLive(conn.client, listing, scope, desired.config);
+const now = Math.floor(Date.now() / 1000);
+const live = await readLive(conn.client, listing, scope, desired.config, { now });
 stage("live (per-group reads)", `${live.groups.length} groups`);
-const planned = plan(desired, live, { now: Math.floor(Date.now() / 1000), scope });
+const planned = plan(desired, live, { now, scope });
 stage("plan (Plan)", `${planned.groups.filter((g) => g.changes.length).length} with changes`);
 const text = renderText(planned);
 stage("rendered text", `${text.length} characters`);

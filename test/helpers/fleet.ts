@@ -25,8 +25,8 @@ export function group(p: Partial<DesiredGroup> & { serial: string }): DesiredGro
     title,
     subject: `${p.serial} | ${title}`,
     settings: { ...DEFAULT_CONFIG.defaults.settings },
-    admins: [],
-    members: [],
+    admins: new Float64Array(),
+    members: new Float64Array(),
     removeUnlisted: true,
     retired: false,
     labels: [],
@@ -36,7 +36,8 @@ export function group(p: Partial<DesiredGroup> & { serial: string }): DesiredGro
   };
 }
 
-export const people = (...ids: number[]) => ids.map((i) => ({ jid: n(i) }));
+/** a role's people: the numbers of n(i) */
+export const people = (...ids: number[]) => Float64Array.from(ids, (i) => Number(n(i).slice(0, -5)));
 
 export function desired(groups: DesiredGroup[], cfg: Config = config()): Desired {
   return { config: cfg, groups, aliases: {} };

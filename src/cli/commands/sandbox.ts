@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { UsageError } from "../../errors.js";
+import { jidsOf } from "../../manifest/persons.js";
 import { addSecret } from "../../redact.js";
 import { type DriftTarget, drift } from "../../sandbox/drift.js";
 import { parseFaults } from "../../sandbox/faults.js";
@@ -151,7 +152,7 @@ async function driftTargets(state: SandboxState, dir: string, io: Output): Promi
         serial: p.serial,
         id: p.groupId,
         renamed: renderSubject(desired.config.subjectFormat, p.serial, "Renamed in the app"),
-        listed: [...m.admins, ...m.members].map((x) => x.jid),
+        listed: [...jidsOf(m.admins), ...jidsOf(m.members)],
         sendMessages: m.settings.sendMessages,
         describes: m.description !== undefined,
       },

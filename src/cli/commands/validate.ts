@@ -1,5 +1,6 @@
 import { ExitError, formatLocated } from "../../errors.js";
 import { type LoadResult, loadFleet, loadFleetAsync } from "../../manifest/load.js";
+import { countDistinct } from "../../manifest/persons.js";
 import type { Output } from "../output.js";
 
 export interface ValidateOptions {
@@ -14,8 +15,7 @@ export async function validateCommand(opts: ValidateOptions, io: Output): Promis
       1,
       `found no manifests in ${opts.dir} (looked for *.yaml besides wagroups.yaml and people.yaml)`,
     );
-  const people = new Set(result.desired.groups.flatMap((g) => [...g.admins, ...g.members].map((p) => p.jid)))
-    .size;
+  const people = countDistinct(result.desired.groups.flatMap((g) => [g.admins, g.members]));
   io.out(
     `${result.files} manifest(s) valid: ${result.desired.groups.length} group(s), ${people} distinct people.\n`,
   );

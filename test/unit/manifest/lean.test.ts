@@ -1,5 +1,6 @@
 // Nothing keeps a manifest's source text once it is parsed (issue 14.3): js-yaml's strings are
-// slices of the file's text, and one kept slice pins the whole file. A child process loads a fleet
+// slices of the file's text, and one kept slice pins the whole file. People are held as numbers,
+// not jid strings (issue 14.2). A child process loads a fleet
 // whose every file carries a marker only its text holds, then looks for that marker in a heap
 // snapshot taken while the loaded fleet is still held.
 import { spawnSync } from "node:child_process";
@@ -20,7 +21,12 @@ const snap = JSON.parse(readFileSync(writeHeapSnapshot(out), "utf8"));
 // the marker is spelled backwards until now, so no string of this script holds it
 const marker = process.argv[3].split("").reverse().join("");
 const kept = snap.strings.filter((s) => s.includes(marker));
-process.stdout.write(JSON.stringify({ groups: loaded.desired.groups.length, kept: kept.length,
+// people are numbers: no string names a listed member (their numbers are +1 646 200 0000 to 0019)
+const jids = snap.strings.filter((s) => /^164620000[01]\\d@c\\.us$/.test(s));
+// the control: Desired.aliases names dana's jid, so the snapshot does show such strings
+const aliasJid = snap.strings.includes("16462000999@c.us");
+const members = loaded.desired.groups.flatMap((g) => [...g.members]).sort();
+process.stdout.write(JSON.stringify({ groups: loaded.desired.groups.length, kept: kept.length, jids, aliasJid, members,
   titles: loaded.desired.groups.map((g) => g.title + "|" + g.description + "|" + g.labels.join()) }));
 `;
 
@@ -65,12 +71,23 @@ describe("lean manifests", () => {
       { encoding: "utf8" },
     );
     expect(r.stderr).toBe("");
-    const seen = JSON.parse(r.stdout) as { groups: number; kept: number; titles: string[] };
+    const seen = JSON.parse(r.stdout) as {
+      groups: number;
+      kept: number;
+      titles: string[];
+      jids: string[];
+      aliasJid: boolean;
+      members: number[];
+    };
     expect(seen.groups).toBe(20);
     // the loaded values are really held while the snapshot is taken
     expect(seen.titles[0]).toBe(
       "A subject long enough to be a slice 0|A description long enough to be a slice of the text, group 0.|a-label-long-enough-to-slice-0",
     );
     expect(seen.kept).toBe(0);
+    // every member is held, each as a number and none as a jid
+    expect(seen.members).toEqual(Array.from({ length: 20 }, (_, g) => 16462000000 + g));
+    expect(seen.jids).toEqual([]);
+    expect(seen.aliasJid).toBe(true);
   });
 });

@@ -48,7 +48,7 @@ describe("welcome, goodbye, ignore, warm-up and managed labels: the normalized m
   });
 
   it("still resolves the people of an ignored role", () => {
-    expect(care1.admins).toEqual([{ jid: "14155550101@c.us" }]);
+    expect(care1.admins).toEqual(Float64Array.of(14155550101));
   });
 
   it("reads warmupHours and resolves label colours by index or hex (any case) to both forms", () => {

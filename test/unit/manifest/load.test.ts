@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../../../src/manifest/load.js";
+import { jidsOf } from "../../../src/manifest/persons.js";
 
 const FIX = "test/fixtures/manifests";
 
@@ -75,8 +76,9 @@ describe("loadFleet: the normalized Desired model", () => {
     expect(desired.config.self).toBe("14155550100@c.us");
     const g = desired.groups[0]!;
     expect(g.subject).toBe("OK-1 | A fine group");
-    expect(g.admins).toEqual([{ jid: "14155550101@c.us", alias: "dana" }]);
-    expect(g.members.map((p) => p.jid)).toEqual([
+    expect(g.admins).toEqual(Float64Array.of(14155550101));
+    expect(desired.aliases["14155550101@c.us"]).toBe("dana");
+    expect(jidsOf(g.members)).toEqual([
       "14155550102@c.us",
       "442079460958@c.us",
       "14155550103@c.us",

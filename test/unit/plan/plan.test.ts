@@ -315,7 +315,9 @@ describe("planner: safety", () => {
       subject: "A-1 | Group A-1",
       participants: [{ jid: SELF, role: "superadmin" }, ...admins(1), ...members(2)],
     });
-    const p = run(desired([group({ serial: "A-1", admins: [], members: people(1, 2) })]), { groups: [l2] });
+    const p = run(desired([group({ serial: "A-1", admins: people(), members: people(1, 2) })]), {
+      groups: [l2],
+    });
     expect(p.groups[0]!.changes).toEqual([{ kind: "demote", participants: [n(1)] }]);
     expect(p.unsafe).toEqual(["A-1 would keep 0 human admin(s); safety.minAdmins is 1"]);
   });
@@ -333,10 +335,16 @@ describe("planner: safety", () => {
         })),
       ],
     });
-    const keep = full.participants!.slice(1, 1023).map((p) => ({ jid: p.jid }));
+    const keep = full.participants!.slice(1, 1023).map((p) => Number(p.jid.split("@")[0]));
     const p = run(
       desired(
-        [group({ serial: "A-1", admins: people(1), members: [...keep.slice(1), { jid: n(50) }] })],
+        [
+          group({
+            serial: "A-1",
+            admins: people(1),
+            members: Float64Array.of(...keep.slice(1), ...people(50)),
+          }),
+        ],
         config({ safety: { maxRemovalRatio: 1, minAdmins: 1 } }),
       ),
       { groups: [full] },
@@ -347,7 +355,7 @@ describe("planner: safety", () => {
         group({
           serial: "A-1",
           admins: people(1),
-          members: [...keep.slice(1), { jid: n(50) }, { jid: n(51) }, { jid: n(52) }],
+          members: Float64Array.of(...keep.slice(1), ...people(50, 51, 52)),
           removeUnlisted: false,
         }),
       ]),

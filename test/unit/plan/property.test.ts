@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LiveParticipant, Role } from "../../../src/live/types.js";
+import { jidsOf } from "../../../src/manifest/persons.js";
 import type { Settings } from "../../../src/manifest/types.js";
 import { hasChanges } from "../../../src/plan/change.js";
 import { plan } from "../../../src/plan/plan.js";
@@ -9,6 +10,7 @@ import {
   group,
   live,
   n,
+  people,
   planOnly,
   reconcile,
   SELF,
@@ -58,7 +60,7 @@ const liveGroup = fc.record({
 });
 
 function build(m: Infer<typeof manifest>) {
-  const pick = (r: string) => POOL.filter((_, i) => m.roles[i] === r).map((i) => ({ jid: n(i) }));
+  const pick = (r: string) => people(...POOL.filter((_, i) => m.roles[i] === r));
   return group({
     serial: "A-1",
     title: m.title,
@@ -106,7 +108,7 @@ describe("planner properties", () => {
           }
           if (c.kind === "removeParticipants") {
             expect(d.removeUnlisted).toBe(true);
-            const listed = new Set([...d.admins, ...d.members].map((x) => x.jid));
+            const listed = new Set([...jidsOf(d.admins), ...jidsOf(d.members)]);
             for (const j of c.participants) expect(listed.has(j)).toBe(false);
           }
         }

@@ -11,7 +11,7 @@ import { Sandbox } from "../../../src/sandbox/sandbox.js";
 import { ENGINES, type SbGroup, type SbMessage, type SbParticipant } from "../../../src/sandbox/state.js";
 import { inProcessTransport } from "../../../src/sandbox/transport.js";
 import { WawpClient } from "../../../src/wawp/client.js";
-import { config, group, n, SELF, sbGroup, sbState } from "../../helpers/fleet.js";
+import { config, group, n, people, SELF, sbGroup, sbState } from "../../helpers/fleet.js";
 
 const NOW = 1_800_000_000;
 const SERIALS = ["A-1", "A-2", "A-3", "B-1", "B-2", "C-7"];
@@ -99,7 +99,7 @@ function build(f: Fleet) {
     const pin = m.pin !== undefined && !pinned.has(m.pin) ? m.pin : undefined;
     if (pin !== undefined) pinned.add(pin);
     const serial = SERIALS[i]!;
-    const pick = (r: string) => PEOPLE.filter((_, k) => m.people[k] === r).map((p) => ({ jid: n(p) }));
+    const pick = (r: string) => people(...PEOPLE.filter((_, k) => m.people[k] === r));
     manifests.push(
       group({
         serial,

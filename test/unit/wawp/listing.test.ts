@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../src/errors.js";
 import type { LiveGroup } from "../../../src/live/types.js";
-import { WawpClient } from "../../../src/wawp/client.js";
+import { pageSizer, WawpClient } from "../../../src/wawp/client.js";
 import { completeListing, ListingError, type ListingPage, listingPages } from "../../../src/wawp/listing.js";
 import { fakeTransport } from "../../helpers/fake-transport.js";
 
@@ -184,5 +184,49 @@ describe("WawpClient.listGroups against /groups/count", () => {
       [{ jid: "14155550103@c.us", role: "member", lid }],
     ]);
     expect(seen("GET", `/lids/${encodeURIComponent(lid)}`)).toBe(1);
+  });
+});
+
+describe("listing pages sized by participants", () => {
+  it("asks for fewer groups per page once the groups seen are large, never fewer than 10", () => {
+    const size = pageSizer(500, 50_000);
+    expect(size.next()).toBe(500);
+    size.saw(Array.from({ length: 500 }, () => ({ participants: new Array(100) })));
+    expect(size.next()).toBe(500); // 100 each: 500 groups hold 50,000
+    size.saw(Array.from({ length: 500 }, () => ({ participants: new Array(1_900) })));
+    expect(size.next()).toBe(50); // 1,000 each on average now
+    const huge = pageSizer(500, 50_000);
+    huge.saw([{ participants: new Array(100_000) }]);
+    expect(huge.next()).toBe(10);
+    const none = pageSizer(500, 50_000);
+    none.saw([{}, {}]); // an engine that lists no participants: full pages
+    expect(none.next()).toBe(500);
+  });
+
+  it("the client's pages line up by offset whatever their size: every group once, in order", async () => {
+    const big = (i: number) => ({
+      id: group(i).id,
+      subject: `G-${i}`,
+      participants: Array.from({ length: 40 }, (_, k) => ({
+        id: `1415555${String(i * 100 + k).padStart(4, "0")}@c.us`,
+        isAdmin: k === 0,
+        isSuperAdmin: false,
+      })),
+    });
+    const fleet = Array.from({ length: 37 }, (_, i) => big(i + 1));
+    const { transport, requests } = fakeTransport((req) => {
+      if (req.path === "/groups/count") return [200, { count: fleet.length }];
+      if (req.path === "/groups") {
+        const offset = Number(req.query?.offset);
+        return [200, fleet.slice(offset, offset + Number(req.query?.limit))];
+      }
+      return undefined;
+    });
+    const client = new WawpClient(transport, { pageSize: 20, pageParticipants: 600 });
+    const groups = await client.listGroups();
+    expect(groups.map((g) => g.subject)).toEqual(fleet.map((g) => g.subject));
+    const limits = requests.filter((r) => r.path === "/groups").map((r) => Number(r.query?.limit));
+    // 20 first, then 600 / 40 = 15 a page: 20 + 15 + 2 groups, and the empty page that ends them
+    expect(limits).toEqual([20, 15, 15, 15]);
   });
 });
