@@ -1,8 +1,11 @@
 // Load groups/**/*.yaml into the typed Desired model, collecting every problem with its place:
 // the orchestration. The rules live beside it: config.ts, people.ts, group.ts, icon.ts,
 // fleet-rules.ts; files.ts keeps every read inside the repository and under its size cap.
-import { lstatSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { Located } from "../errors.js";
 import { loadConfig } from "./config.js";
 import {
@@ -21,7 +24,7 @@ import { loadPeople } from "./people.js";
 import { type UserRegex, userRegex } from "./regex.js";
 import { checkSchema } from "./schema.js";
 import { subjectParser } from "./subject.js";
-import { DEFAULT_CONFIG, type Desired, type DesiredGroup } from "./types.js";
+import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "./types.js";
 import { locate, MAX_NODES, type ParsedYaml, parseYaml } from "./yaml.js";
 
 export const CONFIG_FILE = "wagroups.yaml";
@@ -34,6 +37,9 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** base for the file names in messages; defaults to the working directory */
   cwd?: string;
+  /** worker threads building groups besides the main thread, for loadFleetAsync only; by default
+   * one per further core for a fleet of 1,000 manifests or more, else none */
+  workers?: number;
 }
 
 export interface LoadResult {
@@ -51,24 +57,30 @@ export interface LoadResult {
 
 /** Read and check a fleet. Never throws for bad input: every problem is in `problems`. */
 export function loadFleet(dir: string, opts: LoadOptions = {}): LoadResult {
-  const steps = loadSteps(dir, opts);
+  const steps = loadSteps(dir, opts, false);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
   }
 }
 
-/** The same, giving the event loop a turn every few dozen files (so reads in flight go on). */
+/** The same, giving the event loop a turn every few dozen files (so reads in flight go on), and
+ * building the groups of a large fleet on every core (worker threads, see parallelBuild). */
 export async function loadFleetAsync(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const steps = loadSteps(dir, opts);
+  const steps = loadSteps(dir, opts, true);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    await new Promise((r) => setImmediate(r));
+    await (next.value ?? new Promise((r) => setImmediate(r)));
   }
 }
 
-function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult> {
+function* loadSteps(
+  dir: string,
+  opts: LoadOptions,
+  /** set by loadFleetAsync: the generator may yield a promise for the driver to await */
+  async: boolean,
+): Generator<Promise<unknown> | undefined, LoadResult> {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const abs = path.resolve(cwd, dir);
@@ -83,20 +95,7 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
   }
   const realDir = realpathSync.native(abs);
   const root = repositoryRoot(abs);
-  /** a YAML file of the fleet, parsed; a refused read comes back as its one problem */
-  const read = (file: string, maxBytes: number, maxNodes = MAX_NODES, real?: string): ParsedYaml => {
-    const r = readInside(root, file, maxBytes, path.basename(file), real);
-    if (!r.ok)
-      return {
-        file: rel(file),
-        value: null,
-        problems: [{ file: rel(file), line: 1, column: 1, message: r.reason }],
-        positions: () => {
-          throw new Error("a refused file has no positions");
-        },
-      };
-    return parseYaml(rel(file), r.bytes.toString("utf8"), { maxNodes });
-  };
+  const read = yamlReader(root, cwd);
   const optional = (name: string, maxBytes: number, maxNodes?: number) => {
     const file = path.join(abs, name);
     return existsLike(file) ? read(file, maxBytes, maxNodes) : undefined;
@@ -104,19 +103,150 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
 
   const config = loadConfig(optional(CONFIG_FILE, MAX_MANIFEST_BYTES), env, problems);
   const people = loadPeople(optional(PEOPLE_FILE, MAX_PEOPLE_BYTES, MAX_PEOPLE_NODES), problems);
-  const ctx: GroupContext = {
-    config,
-    people,
-    serialRe: compiled(config.serialPattern),
-    policyRe: config.policy.descriptionMustMatch ? compiled(config.policy.descriptionMustMatch) : undefined,
-    parseSubject: subjectParserOrUndefined(config.subjectFormat, config.serialPattern),
-    icons: new IconReader(root),
-  };
+  const ctx = groupContext(config, people, root);
   const files = listManifests(abs, [CONFIG_FILE, PEOPLE_FILE], realDir);
+  const workers = async ? workersFor(files.length, opts.workers) : 0;
+  const built = workers
+    ? yield* parallelBuild(files, { root, cwd, config, people }, workers, (from, to) =>
+        buildFiles(files, from, to, read, ctx),
+      )
+    : yield* sequentialBuild(files, read, ctx);
   let groups: DesiredGroup[] = [];
   const sources = new Map<DesiredGroup, ManifestFile>();
-  for (const [i, file] of files.entries()) {
-    if (i % 64 === 63) yield;
+  for (const b of built) {
+    problems.push(...b.problems);
+    warnings.push(...b.warnings);
+    b.groups.forEach((g, i) => {
+      groups.push(g);
+      sources.set(g, files[b.at[i]!]!);
+    });
+  }
+  groups = crossFileRules(
+    groups,
+    (g, field) => {
+      const file = sources.get(g)!;
+      const at = locate(read(file.path, MAX_MANIFEST_BYTES, MAX_NODES, file.real), [field], "");
+      return { file: at.file, line: at.line, column: at.column };
+    },
+    problems,
+  );
+  const aliases: Record<string, string> = {};
+  for (const [alias, jid] of people) if (!(jid in aliases)) aliases[jid] = alias;
+  return { desired: { config, groups, aliases }, problems, warnings, files: files.length };
+}
+
+/** A fleet this large has its groups built on every core; below it a worker's start (tens of ms)
+ * costs more than it saves. */
+const PARALLEL_FILES = 1_000;
+
+/** Worker threads to start besides the main thread: none for a small fleet, on one core, or where
+ * the worker's entry was not built (the action's single-file bundle, src/ under vitest). */
+function workersFor(files: number, asked: number | undefined): number {
+  if (asked !== undefined) return asked > 0 && existsSync(WORKER_FILE) ? Math.floor(asked) : 0;
+  const cores = availableParallelism();
+  if (files < PARALLEL_FILES || cores < 2 || !existsSync(WORKER_FILE)) return 0;
+  return cores - 1;
+}
+
+const WORKER_URL = new URL("./load-worker.js", import.meta.url);
+const WORKER_FILE = WORKER_URL.protocol === "file:" ? fileURLToPath(WORKER_URL) : "";
+
+/** The groups, problems and warnings of files[from..to), each in file order; `at` holds the index
+ * (in the whole list) of the file each group came from. */
+export interface Built {
+  groups: DesiredGroup[];
+  at: number[];
+  problems: Located[];
+  warnings: Located[];
+}
+
+function* sequentialBuild(
+  files: ManifestFile[],
+  read: YamlReader,
+  ctx: GroupContext,
+): Generator<undefined, Built[]> {
+  const out: Built[] = [];
+  for (let from = 0; from < files.length; from += BLOCK) {
+    if (from) yield;
+    out.push(buildFiles(files, from, Math.min(from + BLOCK, files.length), read, ctx));
+  }
+  return out;
+}
+
+/** files per share of the work, claimed one at a time by whichever thread is free; the main thread
+ * lets the event loop turn after each */
+export const BLOCK = 64;
+
+/** What a worker needs to build groups as the main thread does: plain data only. */
+export interface WorkerInput {
+  root: string;
+  cwd: string;
+  config: Config;
+  people: Map<string, string>;
+}
+
+export interface WorkerData extends WorkerInput {
+  files: ManifestFile[];
+  /** one Int32: the next block to claim, shared by every thread */
+  next: SharedArrayBuffer;
+}
+
+export type WorkerMessage = { block: number; built: Built } | { done: true };
+
+/**
+ * Build the groups on the main thread and `workers` worker threads at once, each claiming the next
+ * block of files as it is free; the blocks are put back in file order, so problems and warnings
+ * come out exactly as from the sequential build. A block a worker claimed but never returned (it
+ * failed to start or crashed) is built again here.
+ */
+function* parallelBuild(
+  files: ManifestFile[],
+  input: WorkerInput,
+  workers: number,
+  build: (from: number, to: number) => Built,
+): Generator<Promise<unknown> | undefined, Built[]> {
+  const blocks = Math.ceil(files.length / BLOCK);
+  const out: (Built | undefined)[] = new Array(blocks);
+  const next = new SharedArrayBuffer(4);
+  const counter = new Int32Array(next);
+  const data: WorkerData = { ...input, files, next };
+  const ended: Promise<void>[] = [];
+  for (let i = 0; i < workers; i++) {
+    const w = new Worker(WORKER_URL, { workerData: data });
+    ended.push(
+      new Promise<void>((resolve) => {
+        w.on("message", (m: WorkerMessage) => {
+          if ("done" in m) resolve();
+          else out[m.block] = m.built;
+        });
+        w.on("error", () => resolve());
+        w.on("exit", () => resolve());
+      }),
+    );
+  }
+  for (;;) {
+    const b = Atomics.add(counter, 0, 1);
+    if (b >= blocks) break;
+    out[b] = build(b * BLOCK, Math.min((b + 1) * BLOCK, files.length));
+    yield;
+  }
+  yield Promise.all(ended);
+  for (let b = 0; b < blocks; b++) out[b] ??= build(b * BLOCK, Math.min((b + 1) * BLOCK, files.length));
+  return out as Built[];
+}
+
+/** Build the groups of files[from..to). */
+export function buildFiles(
+  files: ManifestFile[],
+  from: number,
+  to: number,
+  read: YamlReader,
+  ctx: GroupContext,
+): Built {
+  const built: Built = { groups: [], at: [], problems: [], warnings: [] };
+  const { problems, warnings } = built;
+  for (let i = from; i < to; i++) {
+    const file = files[i]!;
     const parsed = read(file.path, MAX_MANIFEST_BYTES, MAX_NODES, file.real);
     if (parsed.problems.length) {
       problems.push(...parsed.problems);
@@ -139,22 +269,43 @@ function* loadSteps(dir: string, opts: LoadOptions): Generator<void, LoadResult>
     // the parsed file (and its text) is dropped here: only the group is kept
     const group = buildGroup(parsed, path.dirname(file.path), ctx, schemaProblems, problems, warnings);
     if (group) {
-      groups.push(group);
-      sources.set(group, file);
+      built.groups.push(group);
+      built.at.push(i);
     }
   }
-  groups = crossFileRules(
-    groups,
-    (g, field) => {
-      const file = sources.get(g)!;
-      const at = locate(read(file.path, MAX_MANIFEST_BYTES, MAX_NODES, file.real), [field], "");
-      return { file: at.file, line: at.line, column: at.column };
-    },
-    problems,
-  );
-  const aliases: Record<string, string> = {};
-  for (const [alias, jid] of people) if (!(jid in aliases)) aliases[jid] = alias;
-  return { desired: { config, groups, aliases }, problems, warnings, files: files.length };
+  return built;
+}
+
+export type YamlReader = (file: string, maxBytes: number, maxNodes?: number, real?: string) => ParsedYaml;
+
+/** Reads a YAML file of the fleet, parsed; a refused read comes back as its one problem. */
+export function yamlReader(root: string, cwd: string): YamlReader {
+  const rel = (f: string) => path.relative(cwd, f) || f;
+  return (file, maxBytes, maxNodes = MAX_NODES, real) => {
+    const r = readInside(root, file, maxBytes, path.basename(file), real);
+    if (!r.ok)
+      return {
+        file: rel(file),
+        value: null,
+        problems: [{ file: rel(file), line: 1, column: 1, message: r.reason }],
+        positions: () => {
+          throw new Error("a refused file has no positions");
+        },
+      };
+    return parseYaml(rel(file), r.bytes.toString("utf8"), { maxNodes });
+  };
+}
+
+/** The context a manifest's rules need, rebuilt the same way from plain data in every thread. */
+export function groupContext(config: Config, people: Map<string, string>, root: string): GroupContext {
+  return {
+    config,
+    people,
+    serialRe: compiled(config.serialPattern),
+    policyRe: config.policy.descriptionMustMatch ? compiled(config.policy.descriptionMustMatch) : undefined,
+    parseSubject: subjectParserOrUndefined(config.subjectFormat, config.serialPattern),
+    icons: new IconReader(root),
+  };
 }
 
 /** true when a path exists at all (a dangling or escaping symlink too), so it is read and refused

@@ -9,7 +9,7 @@ export interface ValidateOptions {
 
 /** Print every problem as `file:line:col  message`; exit 1 if there is any. */
 export async function validateCommand(opts: ValidateOptions, io: Output): Promise<void> {
-  const result = loadOrExit(opts.dir, io);
+  const result = await loadOrExitAsync(opts.dir, io);
   if (result.files === 0)
     throw new ExitError(
       1,
