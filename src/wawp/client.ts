@@ -57,7 +57,7 @@ export class WawpClient extends WawpCaller implements Wawp {
   constructor(transport: Transport, opts: ClientOptions = {}) {
     super(transport, opts);
     this.pageSize = opts.pageSize ?? 500;
-    this.pageParticipants = opts.pageParticipants ?? 100_000;
+    this.pageParticipants = opts.pageParticipants ?? 64_000;
     this.lids = new LidResolver((op, path) => this.get(op, path), opts.lidConcurrency ?? 8);
   }
 

@@ -30,8 +30,8 @@ async function pageListing() {
   let people = 0;
   for (let offset = 0; ; ) {
     // the pages wagroups asks for: the same size and order, up to the same empty page that ends them
-    // (pageSizer in src/wawp/client.ts: at most 500 groups, about 100,000 participants, at least 10)
-    const limit = people ? Math.max(10, Math.min(500, Math.floor(100_000 / (people / listed)))) : 500;
+    // (pageSizer in src/wawp/client.ts: at most 500 groups, about 64,000 participants, at least 10)
+    const limit = people ? Math.max(10, Math.min(500, Math.floor(64_000 / (people / listed)))) : 500;
     const res = await fetch(`${base}/groups?limit=${limit}&offset=${offset}&sortBy=id&sortOrder=asc&${auth}`);
     const page = JSON.parse(await res.text());
     const groups = Array.isArray(page) ? page : Object.values(page);
