@@ -80,19 +80,10 @@ export class WawpClient extends WawpCaller implements Wawp {
   async *listGroupPages(): AsyncGenerator<LiveGroup[]> {
     const operation = "list groups";
     const count = await this.groupCount();
-    const size = pageSizer(this.pageSize, this.pageParticipants);
     const pages = listingPages(
-      async (offset) => {
-        const page = await this.read(operation, "/groups", normalizeGroups, {
-          limit: size.next(),
-          offset,
-          sortBy: "id",
-          sortOrder: "asc",
-        });
-        size.saw(page.groups);
-        return page;
-      },
-      { count, pageSize: this.pageSize },
+      (offset, limit) =>
+        this.read(operation, "/groups", normalizeGroups, { limit, offset, sortBy: "id", sortOrder: "asc" }),
+      { count, pageSize: this.pageSize, pageParticipants: this.pageParticipants },
     );
     try {
       for await (const groups of pages) {
@@ -401,24 +392,4 @@ function nonEmpty(operation: string, what: string, value: string): void {
 
 function colorField(color: number | string) {
   return typeof color === "number" ? { color } : { colorHex: color };
-}
-
-/**
- * How many groups the next listing page asks for: `most`, or fewer once the groups seen so far
- * average more than `participants / most` people each (10 at the least), so memory per page stays
- * about the same whatever the groups' size. Offsets count items, so pages of any size line up.
- */
-export function pageSizer(most: number, participants: number) {
-  let groups = 0;
-  let people = 0;
-  return {
-    next(): number {
-      if (!groups || !people) return most;
-      return Math.max(Math.min(10, most), Math.min(most, Math.floor(participants / (people / groups))));
-    },
-    saw(page: readonly { participants?: readonly unknown[] }[]): void {
-      groups += page.length;
-      for (const g of page) people += g.participants?.length ?? 0;
-    },
-  };
 }

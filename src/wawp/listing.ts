@@ -12,7 +12,10 @@ export interface ListingPage {
 export interface ListingOptions {
   /** the number of groups the server counts; undefined when it cannot say (one pass, unchecked) */
   count: number | undefined;
+  /** the most groups a page asks for */
   pageSize: number;
+  /** about how many participants a page may hold (see pageSizer); unbounded when unset */
+  pageParticipants?: number;
   /** whole re-listings while the union is short of the count */
   passes?: number;
   /** items one pass may receive when there is no count to bound it */
@@ -24,10 +27,10 @@ export class ListingError extends Error {
   override name = "ListingError";
 }
 
-export async function completeListing(
-  fetchPage: (offset: number) => Promise<ListingPage>,
-  opts: ListingOptions,
-): Promise<LiveGroup[]> {
+/** Asks for the page at `offset`, at most `limit` groups. */
+type FetchPage = (offset: number, limit: number) => Promise<ListingPage>;
+
+export async function completeListing(fetchPage: FetchPage, opts: ListingOptions): Promise<LiveGroup[]> {
   const all: LiveGroup[] = [];
   for await (const page of listingPages(fetchPage, opts)) all.push(...page);
   return all;
@@ -38,11 +41,9 @@ export async function completeListing(
  * caller can plan a page and drop it. Only the ids seen are kept. The count is checked after the last
  * page, so a caller must not act on what it was given until the iteration ends without an error.
  */
-export async function* listingPages(
-  fetchPage: (offset: number) => Promise<ListingPage>,
-  opts: ListingOptions,
-): AsyncGenerator<LiveGroup[]> {
+export async function* listingPages(fetchPage: FetchPage, opts: ListingOptions): AsyncGenerator<LiveGroup[]> {
   const { count, pageSize } = opts;
+  const size = pageSizer(pageSize, opts.pageParticipants ?? Number.POSITIVE_INFINITY);
   const passes = count === undefined ? 1 : Math.max(1, opts.passes ?? 3);
   // twice the count plus slack allows for a shifting order; beyond that a server is looping
   const itemCap = count === undefined ? (opts.maxItemsUncounted ?? 200_000) : 2 * count + 2 * pageSize;
@@ -51,10 +52,11 @@ export async function* listingPages(
     const thisPass = new Set<string>();
     let offset = 0;
     let pages = 0;
-    let next = fetchPage(offset);
+    let next = fetchPage(offset, size.next());
     for (;;) {
       const page = await next;
       pages++;
+      size.saw(page.groups);
       if (page.items === 0) break;
       let fresh = 0;
       const unseen: LiveGroup[] = [];
@@ -73,7 +75,7 @@ export async function* listingPages(
       // the next page is asked for before this one is handed over, so the server makes it while
       // the caller plans this one: the same listing requests, each sent sooner
       if (more && !endless) {
-        next = fetchPage(offset);
+        next = fetchPage(offset, size.next());
         next.catch(() => undefined); // awaited on the next turn; a caller that stops early drops it
         // one turn of the event loop puts the request on the wire before the caller's work starts
         await new Promise((r) => setImmediate(r));
@@ -90,4 +92,24 @@ export async function* listingPages(
   throw new ListingError(
     `listed ${seen.size} groups but the server counts ${count} (${passes} passes); no plan is made from a partial listing`,
   );
+}
+
+/**
+ * How many groups the next listing page asks for: `most`, or fewer once the groups seen so far
+ * average more than `participants / most` people each (10 at the least), so memory per page stays
+ * about the same whatever the groups' size. Offsets count items, so pages of any size line up.
+ */
+export function pageSizer(most: number, participants: number) {
+  let groups = 0;
+  let people = 0;
+  return {
+    next(): number {
+      if (!groups || !people) return most;
+      return Math.max(Math.min(10, most), Math.min(most, Math.floor(participants / (people / groups))));
+    },
+    saw(page: readonly { participants?: readonly unknown[] }[]): void {
+      groups += page.length;
+      for (const g of page) people += g.participants?.length ?? 0;
+    },
+  };
 }

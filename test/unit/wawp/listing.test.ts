@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../src/errors.js";
 import type { LiveGroup } from "../../../src/live/types.js";
-import { pageSizer, WawpClient } from "../../../src/wawp/client.js";
-import { completeListing, ListingError, type ListingPage, listingPages } from "../../../src/wawp/listing.js";
+import { WawpClient } from "../../../src/wawp/client.js";
+import {
+  completeListing,
+  ListingError,
+  type ListingPage,
+  listingPages,
+  pageSizer,
+} from "../../../src/wawp/listing.js";
 import { fakeTransport } from "../../helpers/fake-transport.js";
 
 const group = (i: number): LiveGroup => ({
