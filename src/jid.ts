@@ -42,6 +42,16 @@ export type EngineId = { kind: "pn"; jid: string } | { kind: "lid"; lid: string 
 export function engineId(raw: string): EngineId | undefined {
   const at = raw.indexOf("@");
   if (at <= 0) return undefined;
+  // the shapes a listing is made of (`<digits>@s.whatsapp.net`, `@c.us`, `@lid`, no device suffix),
+  // read without slicing them apart: a listing page holds a million IDs
+  const fast = at < 16 && raw.length - at <= 15 && raw.indexOf(":") < 0 && allDigits(raw, at);
+  if (fast && raw.length === at + 4 && raw.endsWith("@lid")) return { kind: "lid", lid: raw };
+  // dialable without asking the phone plans: 8 to 15 digits, no leading 0 (7 digits go the long way)
+  if (fast && at >= 8 && raw.charCodeAt(0) !== 48) {
+    if (raw.length === at + 5 && raw.endsWith("@c.us")) return { kind: "pn", jid: raw };
+    if (raw.length === at + 15 && raw.endsWith("@s.whatsapp.net"))
+      return { kind: "pn", jid: flat(`${raw.slice(0, at)}@c.us`) };
+  }
   const server = raw.slice(at + 1);
   let end = raw.indexOf(":");
   if (end < 0 || end > at) end = at;

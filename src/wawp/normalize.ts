@@ -1,7 +1,7 @@
 // Engine shapes -> the Live model: WEBJS chats, NOWEB keyed objects (pn and lid addressing), GOWS's
 // PascalCase GroupInfo, ZAPO and WAHA's GroupInfo all land here, so no raw engine shape reaches the
 // planner. Strict: what cannot be read is a ShapeError naming its shape, never a dropped group.
-import { type EngineId, engineId } from "../jid.js";
+import { engineId } from "../jid.js";
 import type { LiveGroup, LiveParticipant, Role } from "../live/types.js";
 import type { Settings, Who } from "../manifest/types.js";
 import { bool, describeShape, idString, isObj, num, type Obj, ShapeError, str, unixSeconds } from "./read.js";
@@ -214,34 +214,12 @@ function readParticipant(p: unknown, list: string, i: number): LiveParticipant |
 /** The fields after `id` that may name the same person, in the order they are tried. */
 const OTHER_IDS = ["pn", "phoneNumber", "PhoneNumber", "jid", "lid", "LID"] as const;
 
-/**
- * engineId(raw), with the shapes a listing is made of (`<digits>@s.whatsapp.net`, `<digits>@c.us`,
- * `<digits>@lid`, no device suffix) read without slicing them apart: a listing page holds a million
- * IDs. Anything else is engineId's to read.
- */
-export function readEngineId(raw: string): EngineId | undefined {
-  const at = raw.indexOf("@");
-  if (at <= 0 || raw.indexOf(":") >= 0) return engineId(raw);
-  for (let i = 0; i < at; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 48 || c > 57) return engineId(raw);
-  }
-  const server = raw.length - at - 1;
-  if (server === 3 && raw.endsWith("@lid")) return { kind: "lid", lid: raw };
-  // dialable without asking the phone plans: 8 to 15 digits, no leading 0 (7 digits are engineId's)
-  if (at < 8 || at > 15 || raw.charCodeAt(0) === 48) return engineId(raw);
-  if (server === 4 && raw.endsWith("@c.us")) return { kind: "pn", jid: raw };
-  if (server === 14 && raw.endsWith("@s.whatsapp.net"))
-    return { kind: "pn", jid: `${raw.slice(0, at)}@c.us` };
-  return engineId(raw);
-}
-
 /** The first number and the first privacy ID among `rawId` and `p`'s other ID fields. */
 function fromIds(rawId: string, p: Obj | undefined, role: Role): LiveParticipant | undefined {
   let pn: string | undefined;
   let lid: string | undefined;
   const take = (raw: string | undefined) => {
-    const id = raw ? readEngineId(raw) : undefined;
+    const id = raw ? engineId(raw) : undefined;
     if (id?.kind === "pn") pn ??= id.jid;
     else if (id?.kind === "lid") lid ??= id.lid;
   };

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { engineId } from "../../../src/jid.js";
 import type { LiveGroup } from "../../../src/live/types.js";
-import { normalizeGroups, readEngineId } from "../../../src/wawp/normalize.js";
+import { parsePhone } from "../../../src/manifest/phone.js";
+import { normalizeGroups } from "../../../src/wawp/normalize.js";
 import { normalizeOutcomes as normalizeAddResults, normalizeCreated } from "../../../src/wawp/replies.js";
 
 const fixture = (name: string) =>
@@ -136,8 +137,23 @@ describe("add results that leave someone out", () => {
   });
 });
 
-describe("readEngineId", () => {
-  it("reads every ID as engineId does (its fast path only skips the slicing)", () => {
+/** engineId's contract spelt out with a regex: digits, an optional device, one of three servers */
+function engineIdSpec(raw: string) {
+  const m = /^([0-9]*)(?::([0-9]+))?@(.*)$/s.exec(raw);
+  if (!m) return undefined;
+  const [, digits = "", , server] = m;
+  if (server === "lid") return digits ? { kind: "lid", lid: `${digits}@lid` } : undefined;
+  if (server !== "c.us" && server !== "s.whatsapp.net") return undefined;
+  const dialable =
+    digits.length >= 7 &&
+    digits.length <= 15 &&
+    !digits.startsWith("0") &&
+    (digits.length > 7 || parsePhone(`+${digits}`).ok);
+  return dialable ? { kind: "pn", jid: `${digits}@c.us` } : undefined;
+}
+
+describe("engineId", () => {
+  it("reads every ID as its contract says (the fast path for a listing's shapes included)", () => {
     const part = fc.oneof(
       fc.stringMatching(/^[0-9]{0,17}$/),
       fc.constantFrom("@", ":", "0", "@lid", "@c.us", "@s.whatsapp.net", "@g.us", "@c.u", "x", ""),
@@ -145,7 +161,7 @@ describe("readEngineId", () => {
     fc.assert(
       fc.property(fc.array(part, { maxLength: 5 }), (parts) => {
         const raw = parts.join("");
-        expect(readEngineId(raw)).toEqual(engineId(raw));
+        expect(engineId(raw)).toEqual(engineIdSpec(raw));
       }),
       { numRuns: 20_000 },
     );
@@ -154,7 +170,8 @@ describe("readEngineId", () => {
       "16462000001@c.us",
       "110456145214829@lid",
       "4930901@c.us",
+      "16462000001:12@s.whatsapp.net",
     ])
-      expect(readEngineId(raw)).toEqual(engineId(raw));
+      expect(engineId(raw)).toEqual(engineIdSpec(raw));
   });
 });
