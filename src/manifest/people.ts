@@ -3,7 +3,7 @@
 import type { Located } from "../errors.js";
 import { detach } from "./detach.js";
 import { personOf } from "./persons.js";
-import { looksLikeAlias, parsePhone } from "./phone.js";
+import { looksLikeAlias, parsePhone, phoneNumber } from "./phone.js";
 import { checkSchema } from "./schema.js";
 import type { Person } from "./types.js";
 import { locate, type ParsedYaml } from "./yaml.js";
@@ -33,12 +33,16 @@ export function resolvePerson(entry: unknown, people: Map<string, string>): Pers
     // YAML reads an unquoted +14155550192 as a number, and drops the "+" and any leading zero
     return `${entry} was read as a number: quote phone numbers, e.g. "+${entry}"`;
   const raw = String(entry);
+  // the common case, a number written with its "+": no alias starts with one (people.schema.json)
+  if (raw.charCodeAt(0) === 43) {
+    const n = phoneNumber(raw);
+    return typeof n === "number" ? n : `"${raw}" ${n}`;
+  }
   const key = raw.trim();
   const aliased = people.size ? people.get(key) : undefined;
   // parsePhone only makes `<digits>@c.us` of E.164 digits, which personOf always reads
   if (aliased) return personOf(aliased)!;
   if (looksLikeAlias(key)) return `unknown alias "${key}" (not in people.yaml)`;
-  const r = parsePhone(key);
-  if (!r.ok) return `"${raw}" ${r.reason}`;
-  return personOf(r.jid)!;
+  const n = phoneNumber(key);
+  return typeof n === "number" ? n : `"${raw}" ${n}`;
 }

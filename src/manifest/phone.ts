@@ -14,56 +14,72 @@ export type PhoneResult = { ok: true; jid: string } | { ok: false; reason: strin
  * "+" are read as international digits ("14155550102", "0014155550102"); a JID is accepted too.
  */
 export function parsePhone(raw: string): PhoneResult {
+  const r = phoneNumber(raw);
+  return typeof r === "number" ? { ok: true, jid: `${r}@c.us` } : { ok: false, reason: r };
+}
+
+/** 10^k for k digits: a number's leading digits by division, with no string made */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The same reading as parsePhone, giving the person (the E.164 digits as one number: at most 15, so
+ * exact in a float64) or why the text is not one. A manifest's entries come here: a million of them
+ * make no string but each national number the numbering plan's patterns are tested on.
+ */
+export function phoneNumber(raw: string): number | string {
   // no memo: the check costs less than a Map of 100,000 distinct strings
-  let s = raw.trim();
+  let s = raw;
+  if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1))) s = s.trim();
   const at = s.indexOf("@");
   if (at >= 0) {
     const server = s.slice(at + 1);
-    if (server !== "c.us" && server !== "s.whatsapp.net")
-      return { ok: false, reason: "is not a person's ID" };
+    if (server !== "c.us" && server !== "s.whatsapp.net") return "is not a person's ID";
     s = s.slice(0, at);
   }
-  // one pass: keep the digits (a run at a time: a million numbers are a million strings, not ten
-  // million), allow the usual separators, refuse anything else
-  let digits = "";
-  let run = -1;
+  // one pass: the digits read as a number (the zeros before the first other digit counted apart),
+  // the usual separators allowed, anything else refused
+  let n = 0;
+  let count = 0;
+  let zeros = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (run < 0) run = i;
-      continue;
-    }
-    if (!(isSeparator(c) || (c === 43 && i === 0)))
-      return { ok: false, reason: "has characters a phone number cannot have" };
-    if (run >= 0) {
-      digits += s.slice(run, i);
-      run = -1;
-    }
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      count++;
+      if (n === 0 && d === 0) zeros++;
+      else n = n * 10 + d;
+    } else if (!(isSeparator(d + 48) || (d === -5 && i === 0)))
+      return "has characters a phone number cannot have";
   }
-  if (run >= 0) digits = run === 0 ? s : digits + s.slice(run);
   // written without "+" or "00", the first digits may be a local area code, not a country
   const plus = s.charCodeAt(0) === 43;
-  const international = plus || digits.startsWith("00");
-  if (!plus && digits.startsWith("00")) digits = digits.slice(2);
-  const noCountry = (): PhoneResult => ({
-    ok: false,
-    reason: `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`,
-  });
-  if (digits.length < 7 || digits.length > 15)
-    return { ok: false, reason: "is not an international phone number (start with + and the country code)" };
-  const cc = callingCodeOf(digits);
-  if (!cc)
+  const international = plus || zeros >= 2;
+  if (!plus && zeros >= 2) {
+    zeros -= 2;
+    count -= 2;
+  }
+  if (count < 7 || count > 15)
+    return "is not an international phone number (start with + and the country code)";
+  // calling codes never start with 0, and past the zeros the digits are exactly n
+  const ccDigits = zeros ? 0 : callingCodeOf(n, count);
+  if (!ccDigits)
     return international
-      ? { ok: false, reason: "does not start with a known country calling code" }
-      : noCountry();
-  if (isValidNational(cc, digits.slice(cc.length))) return { ok: true, jid: `${digits}@c.us` };
+      ? "does not start with a known country calling code"
+      : `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`;
+  const cc = Math.floor(n / POW10[count - ccDigits]!);
+  const digits = String(n);
+  if (isValidNational(cc, digits.slice(ccDigits))) return n;
   // not valid as written: libphonenumber's full parser may still find it valid once it strips a
   // trunk prefix ("+44 (0)20 …", "+7 8 …"), and then its normalized number is the person
   const parsed = fullParser()(`+${digits}`);
-  if (parsed?.isValid()) return { ok: true, jid: `${parsed.number.slice(1)}@c.us` };
+  if (parsed?.isValid()) return Number(parsed.number.slice(1));
   // naming the country its first digits happen to spell would mislead ("+41" for a US 415 number)
-  if (!international) return noCountry();
-  return { ok: false, reason: `is not a valid phone number for country code +${cc}` };
+  if (!international) return `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`;
+  return `is not a valid phone number for country code +${cc}`;
+}
+
+/** a character String#trim might remove (all its white space is at most 32 or above 126) */
+function isSpace(c: number): boolean {
+  return c <= 32 || c > 126;
 }
 
 /** space, tab, ( ) . - / */
@@ -176,7 +192,8 @@ const numbering = (): NumberingPlans => {
     : readNumberingPlans();
   return table;
 };
-let callingCodes: Set<string> | undefined;
+/** 1 at each known calling code (they are 1 to 3 digits) */
+let isCallingCode: Uint8Array | undefined;
 const compiled = new Map<string, Plan>();
 
 function planOf(country: string): Plan {
@@ -211,23 +228,23 @@ interface CallingCode {
   shared: { country: string; plan?: Plan }[] | undefined;
   main: string;
 }
-const byCallingCode = new Map<string, CallingCode>();
+const byCallingCode: (CallingCode | undefined)[] = [];
 
-function callingCode(cc: string): CallingCode {
-  let found = byCallingCode.get(cc);
+function callingCode(cc: number): CallingCode {
+  let found = byCallingCode[cc];
   if (!found) {
-    const countries = numbering().codes[cc]!;
+    const countries = numbering().codes[String(cc)]!;
     found = {
       shared: countries.length > 1 ? countries.map((country) => ({ country })) : undefined,
       // a calling code's own plan is its main country's, listed first
       main: countries[0]!,
     };
-    byCallingCode.set(cc, found);
+    byCallingCode[cc] = found;
   }
   return found;
 }
 
-function isValidNational(cc: string, national: string): boolean {
+function isValidNational(cc: number, national: string): boolean {
   const { shared, main } = callingCode(cc);
   if (shared) {
     // a shared calling code (+1, +7, +44…): the first country whose leading digits or types fit
@@ -244,12 +261,13 @@ function isValidNational(cc: string, national: string): boolean {
   return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
 }
 
-function callingCodeOf(digits: string): string | undefined {
-  callingCodes ??= new Set(Object.keys(numbering().codes));
-  // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
-  for (let len = 1; len <= 3; len++) {
-    const c = digits.slice(0, len);
-    if (callingCodes.has(c)) return c;
+/** How many of the `count` digits of `n` its calling code takes (1 to 3), or 0 when none is known. */
+function callingCodeOf(n: number, count: number): number {
+  if (!isCallingCode) {
+    isCallingCode = new Uint8Array(1000);
+    for (const c of Object.keys(numbering().codes)) isCallingCode[Number(c)] = 1;
   }
-  return undefined;
+  // calling codes are prefix-free: the first of 1, 2 or 3 digits that names one is it
+  for (let len = 1; len <= 3; len++) if (isCallingCode[Math.floor(n / POW10[count - len]!)]) return len;
+  return 0;
 }

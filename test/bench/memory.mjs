@@ -12,10 +12,8 @@ const dir = mkdtempSync(path.join(tmpdir(), "wagroups-bench-"));
 const { groupsDir, stateFile } = makeFleet(dir, { groups, members, drift: Math.floor(groups / 20) });
 const server = await serve(["--state", stateFile]);
 // the CLI itself, reporting its own peak resident set size when it exits
-const wrapper = `process.on("exit", () => process.stderr.write("maxrss " + process.resourceUsage().maxRSS + "\\n"));
-process.argv = [process.argv[0], ${JSON.stringify(BIN)}, "plan", "--dir", ${JSON.stringify(groupsDir)}, "--format", "json"];
-await import(${JSON.stringify(BIN)});`;
-const r = await timed(process.execPath, ["--input-type=module", "-e", wrapper], server.env);
+const peak = new URL("./peak.mjs", import.meta.url).pathname;
+const r = await timed(process.execPath, [peak, BIN, "plan", "--dir", groupsDir, "--format", "json"], server.env);
 await server.stop();
 if (r.code !== 0 && r.code !== 2) throw new Error(`plan exited ${r.code}: ${r.err.slice(-400)}`);
 const kb = Number(/maxrss (\d+)/.exec(r.err)?.[1]);

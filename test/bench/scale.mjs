@@ -48,13 +48,8 @@ async function measured(nodeArgs, env) {
 }
 
 /** the CLI itself, in a wrapper that reports its peak RSS when it exits */
-const cli = (argv) => [
-  "--input-type=module",
-  "-e",
-  `process.on("exit", () => process.stderr.write("maxrss " + process.resourceUsage().maxRSS + "\\n"));
-process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...${JSON.stringify(argv)}];
-await import(${JSON.stringify(BIN)});`,
-];
+const PEAK = new URL("./peak.mjs", import.meta.url).pathname;
+const cli = (argv) => [PEAK, BIN, ...argv];
 
 async function bench([command, groups, participants, runs]) {
   const dir = mkdtempSync(path.join(tmpdir(), "wagroups-bench-"));

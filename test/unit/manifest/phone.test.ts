@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { isValidPhoneNumber } from "libphonenumber-js/max";
+import { isValidPhoneNumber, parsePhoneNumber } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
 import { parsePhone, readNumberingPlans } from "../../../src/manifest/phone.js";
 
@@ -24,6 +24,10 @@ describe("parsePhone", () => {
     ["+971 50 123 4567", "971501234567@c.us"],
     ["+55 11 91234 5678", "5511912345678@c.us"],
     ["+44 (0)20 7946 0958", "442079460958@c.us"],
+    // a national number may start with 0 once the calling code is read
+    ["+39 06 6988 4857", "390669884857@c.us"],
+    // any white space String#trim removes, around the number
+    ["\u2028\v +1 415 555 0102\u00a0\t", "14155550102@c.us"],
   ])("%s -> %s", (raw, jid) => expect(parsePhone(raw)).toEqual({ ok: true, jid }));
 
   it.each([
@@ -33,6 +37,10 @@ describe("parsePhone", () => {
     ["+999 1234567", /known country calling code/],
     ["12345", /not an international phone number/],
     ["123@g.us", /not a person's ID/],
+    // zeros after the "+" are not a calling code; written without it they are the "00" prefix
+    ["+0014155550102", /known country calling code/],
+    ["014155550102", /has no country code/],
+    ["+1 415 555 0102 0102 01", /not an international phone number/],
   ])("%s is refused", (raw, why) => {
     const r = parsePhone(raw);
     expect(r.ok).toBe(false);
@@ -75,7 +83,10 @@ describe("parsePhone", () => {
     fc.assert(
       fc.property(fc.constantFrom(...codes), fc.stringMatching(/^[0-9]{5,12}$/), (cc, rest) => {
         const text = `+${cc}${rest}`;
-        expect(parsePhone(text).ok).toBe(isValidPhoneNumber(text));
+        const r = parsePhone(text);
+        expect(r.ok).toBe(isValidPhoneNumber(text));
+        // the digits read as one number print back as libphonenumber's E.164 digits
+        if (r.ok) expect(r.jid).toBe(`${parsePhoneNumber(text).number.slice(1)}@c.us`);
       }),
       { numRuns: 20_000, seed: 42 },
     );
