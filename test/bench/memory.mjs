@@ -13,7 +13,11 @@ const { groupsDir, stateFile } = makeFleet(dir, { groups, members, drift: Math.f
 const server = await serve(["--state", stateFile]);
 // the CLI itself, reporting its own peak resident set size when it exits
 const peak = new URL("./peak.mjs", import.meta.url).pathname;
-const r = await timed(process.execPath, [peak, BIN, "plan", "--dir", groupsDir, "--format", "json"], server.env);
+const r = await timed(
+  process.execPath,
+  [peak, BIN, "plan", "--dir", groupsDir, "--format", "json"],
+  server.env,
+);
 await server.stop();
 if (r.code !== 0 && r.code !== 2) throw new Error(`plan exited ${r.code}: ${r.err.slice(-400)}`);
 const kb = Number(/maxrss (\d+)/.exec(r.err)?.[1]);
