@@ -82,8 +82,9 @@ export class PersonSet {
   /** `p`'s slot, or the free one where it would go */
   private slot(p: Person): number {
     const table = this.table;
-    // the high bits of a multiplicative hash of the number's two 32-bit halves
-    let i = Math.imul((p % 4294967296) ^ Math.floor(p / 4294967296), 0x9e3779b1) >>> this.shift;
+    // the high bits of a multiplicative hash of the number's two 32-bit halves (a bitwise operator
+    // reads a number modulo 2^32, exactly: the low half with no division)
+    let i = Math.imul(p ^ Math.floor(p / 4294967296), 0x9e3779b1) >>> this.shift;
     for (;;) {
       const v = table[i]!;
       if (v === 0 || v === p) return i;
@@ -92,13 +93,35 @@ export class PersonSet {
   }
 }
 
-/** How many different people are in some lists. */
+/** How many different people are in some lists. A million people are first parted by their last
+ * digits into buckets that are each counted in a table small enough to stay in the CPU's cache: one
+ * table of them all is a cache miss per person (test/bench/scale.mjs: 62 ms -> 25 ms). */
 export function countDistinct(lists: readonly People[]): number {
   let total = 0;
   for (const l of lists) total += l.length;
   const set = new PersonSet();
-  set.clear(total);
+  if (total <= 1 << 16) {
+    set.clear(total);
+    let distinct = 0;
+    for (const l of lists) for (let i = 0; i < l.length; i++) if (set.add(l[i]!)) distinct++;
+    return distinct;
+  }
+  const start = new Int32Array(BUCKETS + 1);
+  for (const l of lists) for (let i = 0; i < l.length; i++) start[(l[i]! & (BUCKETS - 1)) + 1]!++;
+  for (let b = 0; b < BUCKETS; b++) start[b + 1]! += start[b]!;
+  const parted = new Float64Array(total);
+  const at = start.slice(0, BUCKETS);
+  for (const l of lists)
+    for (let i = 0; i < l.length; i++) {
+      const p = l[i]!;
+      parted[at[p & (BUCKETS - 1)]!++] = p;
+    }
   let distinct = 0;
-  for (const l of lists) for (let i = 0; i < l.length; i++) if (set.add(l[i]!)) distinct++;
+  for (let b = 0; b < BUCKETS; b++) {
+    set.clear(start[b + 1]! - start[b]!);
+    for (let i = start[b]!; i < start[b + 1]!; i++) if (set.add(parted[i]!)) distinct++;
+  }
   return distinct;
 }
+
+const BUCKETS = 256;
