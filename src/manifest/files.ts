@@ -36,6 +36,7 @@ export function repositoryRoot(dir: string): string {
 }
 
 export type ReadResult = { ok: true; bytes: Buffer; realPath: string } | { ok: false; reason: string };
+export type TextResult = { ok: true; text: string } | { ok: false; reason: string };
 
 /** true when `real` is `root` or below it */
 export function isInside(root: string, real: string): boolean {
@@ -57,53 +58,78 @@ export function readInside(
   /** the real path, when the caller reached `file` through real directories (listManifests' `real`) */
   known?: string,
 ): ReadResult {
+  const r = readChecked(root, file, maxBytes, what, known, false);
+  return typeof r === "string"
+    ? { ok: false, reason: r }
+    : { ok: true, bytes: r.bytes, realPath: r.realPath };
+}
+
+/** The same, giving the file's text (UTF-8): a manifest, decoded from one reused buffer. */
+export function readTextInside(
+  root: string,
+  file: string,
+  maxBytes: number,
+  what: string,
+  known?: string,
+): TextResult {
+  const r = readChecked(root, file, maxBytes, what, known, true);
+  return typeof r === "string" ? { ok: false, reason: r } : { ok: true, text: r.text };
+}
+
+/** the read itself: its bytes (fresh) or its text (decoded from the scratch buffer), or why not */
+function readChecked(
+  root: string,
+  file: string,
+  maxBytes: number,
+  what: string,
+  known: string | undefined,
+  text: boolean,
+): { bytes: Buffer; text: string; realPath: string } | string {
   let realPath: string;
   try {
     // the native call is one realpath(3), not an lstat per path component
     realPath = known ?? realpathSync.native(file);
   } catch {
-    return { ok: false, reason: `${what} not found` };
+    return `${what} not found`;
   }
   if (!isInside(root, realPath))
-    return {
-      ok: false,
-      reason: `${what} resolves outside the repository (${root}); symlinks may not leave it`,
-    };
+    return `${what} resolves outside the repository (${root}); symlinks may not leave it`;
   let fd: number;
   try {
     // O_NOFOLLOW: the real path has no symlink left; one swapped in since is refused, not followed
     fd = openSync(realPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch {
-    return { ok: false, reason: `${what} cannot be opened` };
+    return `${what} cannot be opened`;
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, reason: `${what} is not a regular file` };
-    if (st.size > maxBytes)
-      return { ok: false, reason: `${what} is ${sizeOf(st.size)}; at most ${sizeOf(maxBytes)} is read` };
+    if (!st.isFile()) return `${what} is not a regular file`;
+    if (st.size > maxBytes) return `${what} is ${sizeOf(st.size)}; at most ${sizeOf(maxBytes)} is read`;
     const chunks: Buffer[] = [];
     let total = 0;
-    // one read for an ordinary file: a buffer of its size plus one byte to notice growth; the read
-    // that finds the end goes into a scratch buffer, so it costs no allocation
-    let next = Math.min(Math.max(st.size + 1, 4096), maxBytes + 1);
+    // a file that fits the scratch buffer is asked for in one read of its size plus one byte, to
+    // notice growth; the size fstat gave, read exactly, is the whole file
+    let want = st.size > 0 && st.size < SCRATCH_BYTES ? st.size + 1 : SCRATCH_BYTES;
     for (;;) {
-      const fresh = chunks.length === 0;
-      const want = Math.min(next, maxBytes + 1 - total);
-      const chunk = fresh ? Buffer.allocUnsafe(want) : scratch.subarray(0, want);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const n = readSync(fd, scratch, 0, Math.min(want, maxBytes + 1 - total), null);
       if (n === 0) break;
-      const got = n === chunk.length ? chunk : chunk.subarray(0, n);
-      chunks.push(fresh ? got : Buffer.from(got));
+      if (total === 0 && n === st.size && n < want)
+        return text
+          ? { bytes: EMPTY, text: scratch.toString("utf8", 0, n), realPath }
+          : { bytes: Buffer.from(scratch.subarray(0, n)), text: "", realPath };
+      chunks.push(Buffer.from(scratch.subarray(0, n)));
       total += n;
-      if (total > maxBytes) return { ok: false, reason: `${what} is larger than ${sizeOf(maxBytes)}` };
-      next = SCRATCH_BYTES;
+      if (total > maxBytes) return `${what} is larger than ${sizeOf(maxBytes)}`;
+      want = SCRATCH_BYTES;
     }
-    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), realPath };
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    return { bytes, text: text ? bytes.toString("utf8") : "", realPath };
   } finally {
     closeSync(fd);
   }
 }
 
+const EMPTY = Buffer.alloc(0);
 const SCRATCH_BYTES = 64 * 1024;
 const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
@@ -125,17 +151,30 @@ export interface ManifestFile {
  * listed and then held to the repository by readInside. `realDir` is `dir`'s real path. */
 export function listManifests(dir: string, reserved: readonly string[], realDir: string): ManifestFile[] {
   const out: ManifestFile[] = [];
+  // names joined by hand: `d` is already a normalized path and a name has no separator in it, and
+  // path.join's normalizing was most of listing 10,000 files
   const walk = (d: string, real: string, top: boolean) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith(".") || e.name === "node_modules") continue;
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full, path.join(real, e.name), false);
-      else if (/\.ya?ml$/i.test(e.name) && !(top && reserved.includes(e.name)))
-        out.push({ path: full, real: e.isFile() ? path.join(real, e.name) : undefined });
+    const entries = readdirSync(d, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const name = e.name;
+      if (name.charCodeAt(0) === 46 /* . */ || name === "node_modules") continue;
+      const full = d + path.sep + name;
+      if (e.isDirectory()) walk(full, real + path.sep + name, false);
+      else if (isYamlName(name) && !(top && reserved.includes(name)))
+        out.push({ path: full, real: e.isFile() ? real + path.sep + name : undefined });
     }
   };
   walk(dir, realDir, true);
   return out;
+}
+
+/** *.yaml or *.yml, in any case */
+function isYamlName(name: string): boolean {
+  const dot = name.lastIndexOf(".");
+  if (dot < 0) return false;
+  const ext = name.length - dot === 5 || name.length - dot === 4 ? name.slice(dot + 1).toLowerCase() : "";
+  return ext === "yaml" || ext === "yml";
 }
 
 /** Why `dir` cannot be a manifest directory, in one plain sentence, or undefined when it can. */

@@ -14,7 +14,7 @@ import {
   MAX_MANIFEST_BYTES,
   MAX_PEOPLE_BYTES,
   type ManifestFile,
-  readInside,
+  readTextInside,
   repositoryRoot,
 } from "./files.js";
 import { crossFileRules } from "./fleet-rules.js";
@@ -283,7 +283,7 @@ export type YamlReader = (file: string, maxBytes: number, maxNodes?: number, rea
 export function yamlReader(root: string, cwd: string): YamlReader {
   const rel = (f: string) => path.relative(cwd, f) || f;
   return (file, maxBytes, maxNodes = MAX_NODES, real) => {
-    const r = readInside(root, file, maxBytes, path.basename(file), real);
+    const r = readTextInside(root, file, maxBytes, path.basename(file), real);
     if (!r.ok)
       return {
         file: rel(file),
@@ -293,7 +293,7 @@ export function yamlReader(root: string, cwd: string): YamlReader {
           throw new Error("a refused file has no positions");
         },
       };
-    return parseYaml(rel(file), r.bytes.toString("utf8"), { maxNodes });
+    return parseYaml(rel(file), r.text, { maxNodes });
   };
 }
 

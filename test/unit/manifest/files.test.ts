@@ -13,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isInside, repositoryRoot } from "../../../src/manifest/files.js";
+import { isInside, listManifests, readTextInside, repositoryRoot } from "../../../src/manifest/files.js";
 import { loadFleet } from "../../../src/manifest/load.js";
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
@@ -79,6 +79,39 @@ describe("manifests found by the walk", () => {
     expect(big.length).toBe(256 * 1024);
     writeFileSync(path.join(repo, "groups", "g.yaml"), big);
     expect(load().problems).toEqual([]);
+  });
+});
+
+describe("reading a manifest's text", () => {
+  it("is whole and decoded at every size: in the one reused buffer, around its 64 KiB edge, and past it", () => {
+    const file = path.join(repo, "groups", "t.yaml");
+    // a 3-byte character on every line, so a chunk edge falls inside one for some size
+    for (const size of [0, 1, 64 * 1024 - 2, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 200_001]) {
+      const line = "# \u20ac\n";
+      const text = line.repeat(Math.floor(size / 6)) + "x".repeat(size % 6);
+      writeFileSync(file, text);
+      const r = readTextInside(repo, file, 256 * 1024, "t.yaml");
+      expect(r.ok && r.text === text, `size ${size}`).toBe(true);
+    }
+  });
+
+  it("lists *.yaml and *.yml in any case, sorted, skipping hidden folders, node_modules and other names", () => {
+    const g = path.join(repo, "groups");
+    for (const d of ["b", ".hidden", "node_modules"]) mkdirSync(path.join(g, d));
+    for (const f of [
+      "b/z.yml",
+      "b/a.YAML",
+      "c.yaml",
+      ".hidden/h.yaml",
+      "node_modules/n.yaml",
+      "x.yaml.bak",
+      "yaml",
+      "wagroups.yaml",
+      "b/wagroups.yaml",
+    ])
+      writeFileSync(path.join(g, f), "");
+    const listed = listManifests(g, ["wagroups.yaml"], g).map((f) => path.relative(g, f.path));
+    expect(listed).toEqual(["b/a.YAML", "b/wagroups.yaml", "b/z.yml", "c.yaml"]);
   });
 });
 
