@@ -1,8 +1,14 @@
 // Logs go to stderr, in one of two forms chosen once per process: JSON lines (--json-logs), or one readable
 // line each ("wagroups: retrying …"), on a terminal and in a CI log alike. pino-pretty is not used: its
 // first load costs more than a whole `validate`, and a CI log needs plain lines, not a terminal's.
-import pino, { type DestinationStream, type Logger } from "pino";
+import { createRequire } from "node:module";
+import type { DestinationStream, Logger } from "pino";
 import { redact } from "./redact.js";
+
+// pino loads with the first line logged (or the first logger asked for), not with the CLI: most runs
+// log nothing, and its modules are a fifth of a short command's start
+const require = createRequire(import.meta.url);
+const pino = (): typeof import("pino").default => require("pino") as typeof import("pino").default;
 
 export type { Logger };
 
@@ -18,11 +24,12 @@ export interface LoggerOptions {
 /** The level a command logs at unless told otherwise: retries and waits show by default. */
 export const DEFAULT_LEVEL = "info";
 
-let current: Logger = pino({ level: "silent" });
+let options: LoggerOptions = { level: "silent" };
+let current: Logger | undefined;
 // sonic-boom, written synchronously: nothing is lost when the process exits right after an error line
 let stderr: DestinationStream | undefined;
 const toStderr = (line: string) => {
-  stderr ??= pino.destination({ fd: 2, sync: true });
+  stderr ??= pino().destination({ fd: 2, sync: true });
   stderr.write(line);
 };
 let sink: (line: string) => void = toStderr;
@@ -37,23 +44,44 @@ const hooks = {
   },
 };
 
-export function createLogger(opts: LoggerOptions = {}): Logger {
+/** Set how the process logs; the logger itself is made when first used (see log()). */
+export function configureLogger(opts: LoggerOptions = {}): void {
+  options = opts;
   sink = opts.write ?? toStderr;
-  const dest: DestinationStream = { write: opts.json ? (l) => sink(l) : textLine(opts.color ?? false) };
-  current = pino({ level: opts.level ?? DEFAULT_LEVEL, base: undefined, hooks }, dest);
-  return current;
+  current = undefined;
+}
+
+/** Set how the process logs, and make its logger now. */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  configureLogger(opts);
+  return log();
 }
 
 export function log(): Logger {
+  if (!current) {
+    const dest: DestinationStream = {
+      write: options.json ? (l) => sink(l) : textLine(options.color ?? false),
+    };
+    current = pino()({ level: options.level ?? DEFAULT_LEVEL, base: undefined, hooks }, dest);
+  }
   return current;
 }
 
+const RANKS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** Whether a line at `level` would be written, answered without making the logger: a per-request
+ * debug line asks this first. */
+export function logs(level: "trace" | "debug" | "info"): boolean {
+  return RANKS[level]! >= (RANKS[options.level ?? DEFAULT_LEVEL] ?? Number.POSITIVE_INFINITY);
+}
+
 // a command's notices are output, not diagnostics: always shown, whatever --log-level says
-const NOTICE = pino({ level: "trace", base: undefined, hooks }, { write: (l: string) => sink(l) });
+let notice: Logger | undefined;
 
 /** A line of a command's own stderr output (a notice, a progress line, the final error) as a JSON line. */
 export function jsonNotice(level: "info" | "warn" | "error", msg: string, fields: object = {}): void {
-  NOTICE[level](fields, msg);
+  notice ??= pino()({ level: "trace", base: undefined, hooks }, { write: (l: string) => sink(l) });
+  notice[level](fields, msg);
 }
 
 const LEVELS: Record<number, { name: string; code: number }> = {

@@ -1,7 +1,7 @@
 // The command line: commander declares, the commands (loaded lazily, so --help stays fast) do.
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { createLogger, DEFAULT_LEVEL, jsonNotice } from "../logger.js";
+import { configureLogger, DEFAULT_LEVEL, jsonNotice } from "../logger.js";
 import { jsonLines, type Output, processOutput } from "./output.js";
 
 export interface GlobalOptions {
@@ -48,7 +48,7 @@ export function buildProgram(
   };
   program.hook("preAction", () => {
     const g = program.opts<GlobalOptions>();
-    createLogger({
+    configureLogger({
       level: g.logLevel,
       json: g.jsonLogs,
       color: !!process.stderr.isTTY && g.color && !process.env.NO_COLOR,

@@ -2,7 +2,7 @@
 // build on it.
 import { realSleep } from "../clock.js";
 import type { ApiError } from "../errors.js";
-import { log } from "../logger.js";
+import { log, logs } from "../logger.js";
 import { redact } from "../redact.js";
 import { apiError } from "./errors.js";
 import { ShapeError } from "./read.js";
@@ -71,28 +71,30 @@ export class WawpCaller {
       const t0 = this.now();
       try {
         res = await this.transport.send(req);
-        log().debug(
-          {
-            op: operation,
-            method: req.method,
-            path: req.path,
-            status: res.status,
-            ms: this.now() - t0,
-            attempt,
-          },
-          "wawp request",
-        );
+        if (logs("debug"))
+          log().debug(
+            {
+              op: operation,
+              method: req.method,
+              path: req.path,
+              status: res.status,
+              ms: this.now() - t0,
+              attempt,
+            },
+            "wawp request",
+          );
       } catch (e) {
-        log().debug(
-          {
-            op: operation,
-            method: req.method,
-            path: req.path,
-            error: redact(String((e as Error).message)),
-            attempt,
-          },
-          "wawp request failed",
-        );
+        if (logs("debug"))
+          log().debug(
+            {
+              op: operation,
+              method: req.method,
+              path: req.path,
+              error: redact(String((e as Error).message)),
+              attempt,
+            },
+            "wawp request failed",
+          );
         const sent = e instanceof TransportError ? e.sent : true;
         const detail = e instanceof Error ? e.message : String(e);
         const status = e instanceof TransportError ? (e.status ?? 0) : 0;
