@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { DigitPattern } from "./digits.js";
 
 // the full parser loads only for numbers the fast check refuses
 const require = createRequire(import.meta.url);
@@ -17,6 +18,10 @@ export function parsePhone(raw: string): PhoneResult {
   const r = phoneNumber(raw);
   return typeof r === "number" ? { ok: true, jid: `${r}@c.us` } : { ok: false, reason: r };
 }
+
+/** the digits of the number phoneNumber is reading, one per byte: DIGITS[from..to) is its national
+ * number once the calling code's digits are skipped */
+const DIGITS = new Uint8Array(15);
 
 /** 10^k for k digits: a number's leading digits by division, with no string made */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
@@ -46,7 +51,11 @@ export function phoneNumber(raw: string): number | string {
     if (d >= 0 && d <= 9) {
       count++;
       if (n === 0 && d === 0) zeros++;
-      else n = n * 10 + d;
+      else {
+        n = n * 10 + d;
+        // the digits kept for the numbering plan's patterns (past 15 the number is refused anyway)
+        if (count - zeros <= 15) DIGITS[count - zeros - 1] = d;
+      }
     } else if (!(isSeparator(d + 48) || (d === -5 && i === 0)))
       return "has characters a phone number cannot have";
   }
@@ -66,11 +75,10 @@ export function phoneNumber(raw: string): number | string {
       ? "does not start with a known country calling code"
       : `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`;
   const cc = Math.floor(n / POW10[count - ccDigits]!);
-  const digits = String(n);
-  if (isValidNational(cc, digits.slice(ccDigits))) return n;
+  if (isValidNational(cc, ccDigits, count)) return n;
   // not valid as written: libphonenumber's full parser may still find it valid once it strips a
   // trunk prefix ("+44 (0)20 …", "+7 8 …"), and then its normalized number is the person
-  const parsed = fullParser()(`+${digits}`);
+  const parsed = fullParser()(`+${n}`);
   if (parsed?.isValid()) return Number(parsed.number.slice(1));
   // naming the country its first digits happen to spell would mislead ("+41" for a US 415 number)
   if (!international) return `has no country code: add it with a "+", e.g. "+1 ${s}" for a US number`;
@@ -122,10 +130,33 @@ export interface NumberingPlans {
 
 /** One country's numbering plan with every pattern compiled once. */
 interface Plan {
-  national: RegExp;
-  leading?: RegExp;
+  national: DigitMatcher;
+  leading?: DigitMatcher;
   hasTypes: boolean;
-  types: { lengths?: number[]; re: RegExp }[];
+  types: { lengths?: number[]; re: DigitMatcher }[];
+}
+
+/** A pattern run over digits[from..to): whole, or as a prefix (RegExp#search(...) === 0). */
+type DigitMatcher = Pick<DigitPattern, "full" | "prefix">;
+
+/** The pattern as an automaton over digits; one outside its syntax keeps a RegExp (a property test
+ * holds both to libphonenumber-js). */
+export function digitMatcher(source: string): DigitMatcher {
+  try {
+    return new DigitPattern(source);
+  } catch {
+    const whole = new RegExp(`^(?:${source})$`);
+    const lead = new RegExp(source);
+    const text = (digits: Uint8Array, from: number, to: number) => {
+      let t = "";
+      for (let i = from; i < to; i++) t += digits[i];
+      return t;
+    };
+    return {
+      full: (digits, from, to) => whole.test(text(digits, from, to)),
+      prefix: (digits, from, to) => text(digits, from, to).search(lead) === 0,
+    };
+  }
 }
 
 interface TypeDef {
@@ -201,12 +232,12 @@ function planOf(country: string): Plan {
   if (!plan) {
     const src = numbering().plans[country]!;
     plan = {
-      national: new RegExp(`^(?:${src.national})$`),
-      ...(src.leading ? { leading: new RegExp(src.leading) } : {}),
+      national: digitMatcher(src.national),
+      ...(src.leading ? { leading: digitMatcher(src.leading) } : {}),
       hasTypes: src.hasTypes,
       types: src.types.map((t) => ({
         ...(t.lengths ? { lengths: t.lengths } : {}),
-        re: new RegExp(`^(?:${t.pattern})$`),
+        re: digitMatcher(t.pattern),
       })),
     };
     compiled.set(country, plan);
@@ -214,11 +245,11 @@ function planOf(country: string): Plan {
   return plan;
 }
 
-/** libphonenumber's getNumberType(...) !== undefined */
-function hasNumberType(national: string, plan: Plan): boolean {
-  if (!plan.national.test(national)) return false;
+/** libphonenumber's getNumberType(...) !== undefined, for the national number DIGITS[from..to) */
+function hasNumberType(plan: Plan, from: number, to: number): boolean {
+  if (!plan.national.full(DIGITS, from, to)) return false;
   for (const t of plan.types)
-    if ((!t.lengths || t.lengths.includes(national.length)) && t.re.test(national)) return true;
+    if ((!t.lengths || t.lengths.includes(to - from)) && t.re.full(DIGITS, from, to)) return true;
   return false;
 }
 
@@ -244,7 +275,7 @@ function callingCode(cc: number): CallingCode {
   return found;
 }
 
-function isValidNational(cc: number, national: string): boolean {
+function isValidNational(cc: number, from: number, to: number): boolean {
   const { shared, main } = callingCode(cc);
   if (shared) {
     // a shared calling code (+1, +7, +44…): the first country whose leading digits or types fit
@@ -252,13 +283,13 @@ function isValidNational(cc: number, national: string): boolean {
       c.plan ??= planOf(c.country);
       const plan = c.plan;
       if (plan.leading) {
-        if (national.search(plan.leading) === 0)
-          return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
-      } else if (hasNumberType(national, plan)) return true;
+        if (plan.leading.prefix(DIGITS, from, to))
+          return plan.hasTypes ? hasNumberType(plan, from, to) : plan.national.full(DIGITS, from, to);
+      } else if (hasNumberType(plan, from, to)) return true;
     }
   }
   const plan = planOf(main);
-  return plan.hasTypes ? hasNumberType(national, plan) : plan.national.test(national);
+  return plan.hasTypes ? hasNumberType(plan, from, to) : plan.national.full(DIGITS, from, to);
 }
 
 /** How many of the `count` digits of `n` its calling code takes (1 to 3), or 0 when none is known. */
