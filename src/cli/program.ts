@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { configureLogger, DEFAULT_LEVEL, jsonNotice } from "../logger.js";
+import type { LoadWorkers } from "../manifest/workers.js";
 import { jsonLines, type Output, processOutput } from "./output.js";
 
 export interface GlobalOptions {
@@ -17,6 +18,11 @@ const collect = (v: string, prev: string[] = []) => [
     .map((s) => s.trim())
     .filter(Boolean),
 ];
+
+/** A large fleet's loader threads, started before the command's own modules load (workers.ts). */
+async function startWorkers(dir: string): Promise<LoadWorkers | undefined> {
+  return (await import("../manifest/workers.js")).startLoadWorkers(dir);
+}
 
 export function buildProgram(
   ioFactory: (g: GlobalOptions) => Output = (g) => processOutput({ noColor: !g.color, json: g.jsonLogs }),
@@ -59,7 +65,10 @@ export function buildProgram(
     .command("validate")
     .description("load and check every manifest; no network")
     .option("--dir <dir>", "manifest directory", "groups")
-    .action(async (o) => (await import("./commands/validate.js")).validateCommand(o, ctx()));
+    .action(async (o) => {
+      const started = await startWorkers(o.dir);
+      await (await import("./commands/validate.js")).validateCommand({ ...o, started }, ctx());
+    });
 
   program
     .command("plan")
@@ -76,8 +85,9 @@ export function buildProgram(
       "post the Markdown plan on the pull request (GitHub Actions), editing it in place",
     )
     .action(async (o) => {
+      const started = await startWorkers(o.dir);
       const m = await import("./commands/plan.js");
-      await m.planCommand({ ...o, format: m.checkFormat(o.format) }, ctx());
+      await m.planCommand({ ...o, format: m.checkFormat(o.format), started }, ctx());
     });
 
   program

@@ -6,17 +6,20 @@ import {
   type Built,
   buildFiles,
   groupContext,
-  type WorkerData,
+  type WorkerInput,
   type WorkerMessage,
   yamlReader,
 } from "./load.js";
+import type { WorkerData } from "./workers.js";
 
 const data = workerData as WorkerData;
-const ctx = groupContext(data.config, data.people, data.root);
+const port = parentPort!;
+// started ahead of the loader, it waits here for what the main thread loads meanwhile
+const input = await new Promise<WorkerInput>((resolve) => port.once("message", resolve));
+const ctx = groupContext(input.config, input.people, data.root);
 const read = yamlReader(data.root, data.cwd);
 const counter = new Int32Array(data.next);
 const blocks = Math.ceil(data.files.length / BLOCK);
-const port = parentPort!;
 for (;;) {
   const block = Atomics.add(counter, 0, 1);
   if (block >= blocks) break;

@@ -1,11 +1,8 @@
 // Load groups/**/*.yaml into the typed Desired model, collecting every problem with its place:
 // the orchestration. The rules live beside it: config.ts, people.ts, group.ts, icon.ts,
 // fleet-rules.ts; files.ts keeps every read inside the repository and under its size cap.
-import { existsSync, lstatSync, realpathSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Located } from "../errors.js";
 import { loadConfig } from "./config.js";
 import {
@@ -25,10 +22,9 @@ import { type UserRegex, userRegex } from "./regex.js";
 import { checkSchema } from "./schema.js";
 import { subjectParser } from "./subject.js";
 import { type Config, DEFAULT_CONFIG, type Desired, type DesiredGroup } from "./types.js";
+import { CONFIG_FILE, type LoadWorkers, PEOPLE_FILE, startLoadWorkers } from "./workers.js";
 import { locate, MAX_NODES, type ParsedYaml, parseYaml } from "./yaml.js";
 
-export const CONFIG_FILE = "wagroups.yaml";
-export const PEOPLE_FILE = "people.yaml";
 /** people.yaml may name tens of thousands of people, each a few values */
 const MAX_PEOPLE_NODES = 1_000_000;
 
@@ -38,8 +34,11 @@ export interface LoadOptions {
   /** base for the file names in messages; defaults to the working directory */
   cwd?: string;
   /** worker threads building groups besides the main thread, for loadFleetAsync only; by default
-   * one per further core for a fleet of 1,000 manifests or more, else none */
+   * one per further core for a fleet of 5,000 manifests or more, else none */
   workers?: number;
+  /** the listing and workers startLoadWorkers made for this directory ahead of the loader's modules
+   * (loadFleetAsync; for another directory they are stopped and the fleet listed again) */
+  started?: LoadWorkers;
 }
 
 export interface LoadResult {
@@ -101,15 +100,20 @@ function* loadSteps(
     return existsLike(file) ? read(file, maxBytes, maxNodes) : undefined;
   };
 
+  // a large fleet's workers start before anything is parsed, so they boot while the main thread works
+  let pool = opts.started;
+  if (pool && (!async || pool.dir !== abs)) {
+    for (const t of pool.threads) void t.worker.terminate();
+    pool = undefined;
+  }
+  if (!pool && async)
+    pool = startLoadWorkers(dir, { cwd, ...(opts.workers !== undefined ? { workers: opts.workers } : {}) });
+  const files = pool?.files ?? listManifests(abs, [CONFIG_FILE, PEOPLE_FILE], realDir);
   const config = loadConfig(optional(CONFIG_FILE, MAX_MANIFEST_BYTES), env, problems);
   const people = loadPeople(optional(PEOPLE_FILE, MAX_PEOPLE_BYTES, MAX_PEOPLE_NODES), problems);
   const ctx = groupContext(config, people, root);
-  const files = listManifests(abs, [CONFIG_FILE, PEOPLE_FILE], realDir);
-  const workers = async ? workersFor(files.length, opts.workers) : 0;
-  const built = workers
-    ? yield* parallelBuild(files, { root, cwd, config, people }, workers, (from, to) =>
-        buildFiles(files, from, to, read, ctx),
-      )
+  const built = pool?.threads.length
+    ? yield* parallelBuild(pool, { config, people }, (from, to) => buildFiles(files, from, to, read, ctx))
     : yield* sequentialBuild(files, read, ctx);
   let groups: DesiredGroup[] = [];
   const sources = new Map<DesiredGroup, ManifestFile>();
@@ -134,23 +138,6 @@ function* loadSteps(
   for (const [alias, jid] of people) if (!(jid in aliases)) aliases[jid] = alias;
   return { desired: { config, groups, aliases }, problems, warnings, files: files.length };
 }
-
-/** A fleet this large has its groups built on every core; below it a worker's start (100-150 ms with
- * its modules) costs more than it saves: measured with test/bench/validate.mjs on 2 cores, 1,000
- * manifests x 100 took 0.44 s with a worker and 0.37 s without, 10,000 x 100 1.36 s and 1.60 s. */
-const PARALLEL_FILES = 5_000;
-
-/** Worker threads to start besides the main thread: none for a small fleet, on one core, or where
- * the worker's entry was not built (the action's single-file bundle, src/ under vitest). */
-function workersFor(files: number, asked: number | undefined): number {
-  if (asked !== undefined) return asked > 0 && existsSync(WORKER_FILE) ? Math.floor(asked) : 0;
-  const cores = availableParallelism();
-  if (files < PARALLEL_FILES || cores < 2 || !existsSync(WORKER_FILE)) return 0;
-  return cores - 1;
-}
-
-const WORKER_URL = new URL("./load-worker.js", import.meta.url);
-const WORKER_FILE = WORKER_URL.protocol === "file:" ? fileURLToPath(WORKER_URL) : "";
 
 /** The groups, problems and warnings of files[from..to), each in file order; `at` holds the index
  * (in the whole list) of the file each group came from. */
@@ -178,60 +165,49 @@ function* sequentialBuild(
  * lets the event loop turn after each */
 export const BLOCK = 64;
 
-/** What a worker needs to build groups as the main thread does: plain data only. */
+/** What a worker is sent before it builds: the configuration and people the main thread loaded
+ * (plain data; the rest it was given when it started, see WorkerData). */
 export interface WorkerInput {
-  root: string;
-  cwd: string;
   config: Config;
   people: Map<string, string>;
-}
-
-export interface WorkerData extends WorkerInput {
-  files: ManifestFile[];
-  /** one Int32: the next block to claim, shared by every thread */
-  next: SharedArrayBuffer;
 }
 
 export type WorkerMessage = { block: number; built: Built } | { done: true };
 
 /**
- * Build the groups on the main thread and `workers` worker threads at once, each claiming the next
- * block of files as it is free; the blocks are put back in file order, so problems and warnings
- * come out exactly as from the sequential build. A block a worker claimed but never returned (it
- * failed to start or crashed) is built again here.
+ * Build the groups on the main thread and the pool's workers at once, each claiming the next block
+ * of files as it is free; the blocks are put back in file order, so problems and warnings come out
+ * exactly as from the sequential build. A block a worker claimed but never returned (it failed to
+ * start or crashed) is built again here.
  */
 function* parallelBuild(
-  files: ManifestFile[],
+  pool: LoadWorkers,
   input: WorkerInput,
-  workers: number,
   build: (from: number, to: number) => Built,
 ): Generator<Promise<unknown> | undefined, Built[]> {
+  const { files } = pool;
   const blocks = Math.ceil(files.length / BLOCK);
   const out: (Built | undefined)[] = new Array(blocks);
-  const next = new SharedArrayBuffer(4);
-  const counter = new Int32Array(next);
-  const data: WorkerData = { ...input, files, next };
-  const ended: Promise<void>[] = [];
-  for (let i = 0; i < workers; i++) {
-    const w = new Worker(WORKER_URL, { workerData: data });
-    ended.push(
-      new Promise<void>((resolve) => {
-        w.on("message", (m: WorkerMessage) => {
-          if ("done" in m) resolve();
+  const counter = new Int32Array(pool.next);
+  const finished = pool.threads.map(
+    ({ worker, ended }) =>
+      new Promise<unknown>((resolve) => {
+        worker.ref();
+        worker.on("message", (m: WorkerMessage) => {
+          if ("done" in m) resolve(undefined);
           else out[m.block] = m.built;
         });
-        w.on("error", () => resolve());
-        w.on("exit", () => resolve());
+        void ended.then(resolve);
+        worker.postMessage(input);
       }),
-    );
-  }
+  );
   for (;;) {
     const b = Atomics.add(counter, 0, 1);
     if (b >= blocks) break;
     out[b] = build(b * BLOCK, Math.min((b + 1) * BLOCK, files.length));
     yield;
   }
-  yield Promise.all(ended);
+  yield Promise.all(finished);
   for (let b = 0; b < blocks; b++) out[b] ??= build(b * BLOCK, Math.min((b + 1) * BLOCK, files.length));
   return out as Built[];
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { ExitError, UsageError } from "../../errors.js";
+import type { LoadWorkers } from "../../manifest/workers.js";
 import { hasChanges, type Plan } from "../../plan/change.js";
 import { renderJson } from "../../plan/render/json.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
@@ -23,6 +24,8 @@ export interface PlanOptions {
   group?: string[];
   githubComment?: boolean;
   shard?: string;
+  /** the fleet's listing and loader threads, started ahead (program.ts) */
+  started?: LoadWorkers | undefined;
 }
 
 export function checkFormat(f: string): Format {
@@ -51,7 +54,7 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";
     const { plan: p } = await planStreaming(instanceOf(conn), {
-      desired: loadOrExitAsync(opts.dir, io).then((r) => checkTargets(opts.group, r.desired)),
+      desired: loadOrExitAsync(opts.dir, io, opts.started).then((r) => checkTargets(opts.group, r.desired)),
       targets: opts.group ?? [],
       ...(shard ? { shard } : {}),
       fingerprints: saving,

@@ -1,15 +1,18 @@
 import { ExitError, formatLocated } from "../../errors.js";
 import { type LoadResult, loadFleet, loadFleetAsync } from "../../manifest/load.js";
 import { countDistinct } from "../../manifest/persons.js";
+import type { LoadWorkers } from "../../manifest/workers.js";
 import type { Output } from "../output.js";
 
 export interface ValidateOptions {
   dir: string;
+  /** the fleet's listing and loader threads, started ahead (program.ts) */
+  started?: LoadWorkers | undefined;
 }
 
 /** Print every problem as `file:line:col  message`; exit 1 if there is any. */
 export async function validateCommand(opts: ValidateOptions, io: Output): Promise<void> {
-  const result = await loadOrExitAsync(opts.dir, io);
+  const result = await loadOrExitAsync(opts.dir, io, opts.started);
   if (result.files === 0)
     throw new ExitError(
       1,
@@ -26,8 +29,12 @@ export function loadOrExit(dir: string, io: Output): LoadResult {
   return exitOnProblems(loadFleet(dir), io);
 }
 
-export async function loadOrExitAsync(dir: string, io: Output): Promise<LoadResult> {
-  return exitOnProblems(await loadFleetAsync(dir), io);
+export async function loadOrExitAsync(
+  dir: string,
+  io: Output,
+  started?: LoadWorkers | undefined,
+): Promise<LoadResult> {
+  return exitOnProblems(await loadFleetAsync(dir, started ? { started } : {}), io);
 }
 
 function exitOnProblems(result: LoadResult, io: Output): LoadResult {

@@ -93,6 +93,20 @@ describe("loadFleetAsync on worker threads", () => {
         expect(started - before).toBe(workers);
         expect(parallel).toStrictEqual(sequential);
       }
+      // started ahead of the loader (as the CLI does), the workers wait for the configuration and build
+      const ahead: typeof import("../../../src/manifest/workers.js") = await import(
+        path.join(ROOT, "dist/manifest/workers.js")
+      );
+      const early = ahead.startLoadWorkers(dir, { workers: 2 });
+      expect(early?.threads).toHaveLength(2);
+      expect(await dist.loadFleetAsync(dir, { started: early! })).toStrictEqual(sequential);
+      // started for another directory, they are stopped, and this one is listed and loaded anew
+      const other = ahead.startLoadWorkers(path.join(ROOT, "test/fixtures/manifests/valid/basic"), {
+        workers: 1,
+      });
+      const exits = other!.threads.map((t) => t.ended);
+      expect(await dist.loadFleetAsync(dir, { started: other!, workers: 1 })).toStrictEqual(sequential);
+      await Promise.all(exits);
       // the default: 1,300 files are too few to pay for a worker's start (the split begins at 5,000)
       const before = started;
       expect(await dist.loadFleetAsync(dir)).toStrictEqual(sequential);
