@@ -1,14 +1,9 @@
 // Where the API is: Wawp, a self-hosted WAHA, or the built-in sandbox (in-process, its state kept in
 // .wagroups/sandbox.json). The choice is the CLI's (src/cli/backend.ts); the client only sees a Transport.
-import path from "node:path";
 import type { Clock } from "../clock.js";
 import { ConfigError } from "../errors.js";
 import { addSecret } from "../redact.js";
-import { parseFaults } from "../sandbox/faults.js";
-import { Sandbox } from "../sandbox/sandbox.js";
-import { sandboxEngine } from "../sandbox/state.js";
-import { loadState, saveState, stateFile } from "../sandbox/store.js";
-import { inProcessTransport } from "../sandbox/transport.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import { type ClientOptions, WawpClient } from "../wawp/client.js";
 import { httpTransport, type Transport } from "../wawp/transport.js";
 import { wahaTransport } from "../wawp/waha.js";
@@ -38,41 +33,12 @@ export interface ConnectOptions {
   notice?: (line: string) => void;
 }
 
-export function connect(opts: ConnectOptions = {}): Connection {
+export async function connect(opts: ConnectOptions = {}): Promise<Connection> {
   const env = opts.env ?? process.env;
   const backend = chooseBackend(env, { ...(opts.sandbox ? { sandbox: true } : {}) });
-  if (backend.kind === "sandbox") {
-    const file = stateFile(env);
-    const engine = sandboxEngine(env);
-    // the write budget paces a real number; in the simulator its waits pass at once, and the simulator's
-    // clock moves by them, so the live state reads as if the apply had taken its real time
-    let skipped = 0;
-    const clock: Clock = {
-      now: () => Date.now() + skipped,
-      sleep: async (ms) => {
-        skipped += ms;
-      },
-    };
-    const sandbox = new Sandbox(loadState(file), {
-      faults: parseFaults(env.WAGROUPS_SANDBOX_FAULTS),
-      now: clock.now,
-      ...(engine ? { engine } : {}),
-    });
-    opts.notice?.(
-      `wagroups: SANDBOX: ${backend.why === "asked" ? "using the built-in sandbox as asked" : "no backend configured (WAWP_* or WAHA_*): using the built-in sandbox"}, not WhatsApp (${file})`,
-    );
-    return {
-      client: new WawpClient(inProcessTransport(sandbox), opts.client),
-      label: "sandbox",
-      lockKey: `sandbox ${path.resolve(file)}`,
-      sandbox,
-      clock,
-      finish: async () => {
-        if (sandbox.dirty) saveState(file, sandbox.state);
-        sandbox.dirty = false;
-      },
-    };
-  }
+  // the simulator's modules load only when it is used: a run against a real server never needs them
+  if (backend.kind === "sandbox")
+    return (await import("./connect-sandbox.js")).connectSandbox(env, backend.why, opts);
   // a whole-run deadline: past it every call fails at once (a server that answers forever ends the run)
   const deadline = runDeadline(env.WAGROUPS_TIMEOUT);
   let transport: Transport;

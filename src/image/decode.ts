@@ -1,8 +1,13 @@
 // Reading a JPEG or PNG into RGBA pixels, with the size checked from the header before any pixel is
 // decoded, so a hostile or broken file costs a few bytes of parsing, never a gigabyte of memory.
-import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
+import { createRequire } from "node:module";
 import { WagroupsError } from "../errors.js";
+
+// the codecs load with the first picture decoded: most runs have none to decode, and pngjs alone
+// was a sixth of loading `plan`
+const require = createRequire(import.meta.url);
+export const jpegCodec = (): typeof import("jpeg-js") => require("jpeg-js") as typeof import("jpeg-js");
+const pngCodec = (): typeof import("pngjs") => require("pngjs") as typeof import("pngjs");
 
 /** A picture that cannot be read: not a JPEG or PNG, truncated, corrupt, or absurdly large. */
 export class PictureError extends WagroupsError {
@@ -107,10 +112,10 @@ export function decodePicture(bytes: Uint8Array, where = "picture"): Rgba {
       // pngjs reports a cut-off file as a stream error that says nothing about the file
       if (!endsWithIend(bytes)) throw new Error("truncated: no IEND chunk, the file ends too early");
       // pngjs expands palettes, grey and 16-bit samples to 8-bit RGBA
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const png = pngCodec().PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       image = { width: png.width, height: png.height, data: png.data };
     } else {
-      image = jpeg.decode(bytes, {
+      image = jpegCodec().decode(bytes, {
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: (MAX_SIDE * MAX_SIDE) / 1e6,

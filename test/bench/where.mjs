@@ -39,7 +39,7 @@ const stage = (name, detail = "") => {
 const loaded = loadFleet(groupsDir);
 if (loaded.problems.length) throw new Error(`the fleet is invalid: ${loaded.problems[0].message}`);
 stage("manifests (Desired)", `${loaded.desired.groups.length} groups`);
-const conn = connect({ env: server.env });
+const conn = await connect({ env: server.env });
 const listing = await conn.client.listGroups();
 stage("live listing (LiveGroup[])", `${listing.length} groups`);
 const { desired } = loaded;

@@ -56,7 +56,7 @@ export async function applyCommand(opts: ApplyOptions, io: Output): Promise<void
   const targets =
     opts.group ?? (saved ? saved.groups.filter((g) => g.changes.length).map((g) => g.serial) : []);
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
+  const conn = await connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   // one apply at a time per instance on this machine: two at once would create and say everything twice
   const lock = await acquireLock(conn.lockKey, {
     waitMs: lockWait(process.env.WAGROUPS_LOCK_WAIT),

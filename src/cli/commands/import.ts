@@ -29,7 +29,7 @@ export async function importCommand(opts: ImportOptions, io: Output): Promise<vo
     );
   // a missing directory is fine: import is how a fleet starts
   const { desired } = existsSync(opts.dir) ? loadOrExit(opts.dir, io) : loadFleet(opts.dir);
-  const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
+  const conn = await connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   try {
     const live = await conn.client.listGroups();
     const { config, notice } = resolveInstance(desired.config, live, conn.sandbox?.self);

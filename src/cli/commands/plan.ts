@@ -49,7 +49,7 @@ export async function planCommand(opts: PlanOptions, io: Output): Promise<void> 
   // fail on a missing token or event before reading anything; GitHub code loads only when used
   const gh = opts.githubComment || process.env.GITHUB_STEP_SUMMARY ? await loadGithub() : undefined;
   const github = opts.githubComment ? gh!.pullRequestContext() : undefined;
-  const conn = connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
+  const conn = await connect({ sandbox: !!opts.sandbox, notice: (l) => io.err(`${l}\n`) });
   try {
     // fingerprints matter only to a saved plan
     const saving = !!opts.out || opts.format === "json";

@@ -60,7 +60,7 @@ export async function watchCommand(o: WatchCommandOptions, io: Output): Promise<
   if (checked.secret) addSecret(checked.secret);
   // a service's logs: JSON lines on stderr, at info unless --log-level says otherwise
   const log = createLogger({ level: o.logLevel ?? "info", json: true });
-  const conn = connect({ sandbox: !!o.sandbox, notice: (l) => io.err(`${l}\n`) });
+  const conn = await connect({ sandbox: !!o.sandbox, notice: (l) => io.err(`${l}\n`) });
   // the in-process sandbox keeps its state in a file: save it as it changes, not only at exit
   const saver = conn.sandbox ? setInterval(() => void conn.finish(), 1000) : undefined;
   let watch: Awaited<ReturnType<typeof startWatch>>;
