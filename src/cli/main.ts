@@ -8,12 +8,6 @@ import { setFlagsFromString } from "node:v8";
 // parses the few megabytes of a listing's HTTP framing just as fast for us, so the tier-up is
 // deferred past any run's length. Set before undici loads: the flag is read when code is compiled.
 setFlagsFromString("--wasm-tiering-budget=2000000000");
-// A plan of a large fleet allocates each listing page, plans it and drops it, at hundreds of megabytes a
-// second; V8 answers a high allocation rate by growing the heap up to 4x what survives a GC.
-// Capped at 1.3x, 10,000 groups x 1,024 plan in about 430 MiB instead of 765 MiB, for 5-10 % more
-// time (test/bench/scale.mjs). Read at every GC, so setting it here takes effect.
-setFlagsFromString("--heap-growing-percent=30");
-
 const { main } = await import("./run.js");
 const code = await main();
 // Then exit as soon as the output is out, whatever else (a kept-alive socket, a timer) lingers.

@@ -19,9 +19,12 @@ const collect = (v: string, prev: string[] = []) => [
     .filter(Boolean),
 ];
 
-/** A large fleet's loader threads, started before the command's own modules load (workers.ts). */
+/** A large fleet's loader threads, started before the command's own modules load (workers.ts), and
+ * the heap capped for a large fleet (heap.ts). */
 async function startWorkers(dir: string): Promise<LoadWorkers | undefined> {
-  return (await import("../manifest/workers.js")).startLoadWorkers(dir);
+  const started = (await import("../manifest/workers.js")).startLoadWorkers(dir);
+  (await import("./heap.js")).capHeapForFleet(started);
+  return started;
 }
 
 export function buildProgram(
@@ -100,9 +103,11 @@ export function buildProgram(
     .option("--group <serial...>", "apply only these groups", collect)
     .option("--shard <i/n>", "apply only the groups whose serial hashes to shard i of n")
     .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
-    .action(async (file, o) =>
-      (await import("./commands/apply.js")).applyCommand({ ...o, planFile: file }, ctx()),
-    );
+    .action(async (file, o) => {
+      // apply, import and watch may hold a large fleet whatever its files say: always capped
+      (await import("./heap.js")).capHeapGrowth();
+      await (await import("./commands/apply.js")).applyCommand({ ...o, planFile: file }, ctx());
+    });
 
   program
     .command("init")
@@ -122,7 +127,10 @@ export function buildProgram(
     .option("--dir <dir>", "manifest directory", "groups")
     .option("--serial-prefix <prefix>", "prefix for new serials (PREFIX-1, PREFIX-2, …)", "IMP")
     .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
-    .action(async (o) => (await import("./commands/import.js")).importCommand(o, ctx()));
+    .action(async (o) => {
+      (await import("./heap.js")).capHeapGrowth();
+      await (await import("./commands/import.js")).importCommand(o, ctx());
+    });
 
   program
     .command("watch")
@@ -135,6 +143,7 @@ export function buildProgram(
     .option("--insecure-no-webhook-auth", "accept unsigned webhooks (no WAGROUPS_WEBHOOK_SECRET)")
     .option("--sandbox", "use the built-in sandbox on purpose (also in CI; WAGROUPS_SANDBOX=1)")
     .action(async (o) => {
+      (await import("./heap.js")).capHeapGrowth();
       const level = program.getOptionValueSource("logLevel") === "cli" ? program.opts().logLevel : undefined;
       await (await import("./commands/watch.js")).watchCommand(
         { ...o, ...(level ? { logLevel: level } : {}) },
