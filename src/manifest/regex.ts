@@ -2,6 +2,7 @@
 // through re2js, a pure-JS port of RE2: matching is linear in the input whatever the pattern, so
 // "^(a+)+$" cannot stall validate or plan. Lookarounds and backreferences are refused at load.
 import { RE2JS } from "re2js";
+import { nativeRegex } from "./native-regex.js";
 
 /** A compiled user pattern. */
 export interface UserRegex {
@@ -30,7 +31,9 @@ export function userRegex(source: string): UserRegex {
   }
   if (re2.programSize() > MAX_PROGRAM)
     throw new Error(`pattern is too large (${re2.programSize()} RE2 instructions; at most ${MAX_PROGRAM})`);
-  return { source, re2, test: (input) => re2.test(input) };
+  // a pattern in the unambiguous subset runs on V8's RegExp with the same answers (native-regex.ts)
+  const native = nativeRegex(source);
+  return { source, re2, test: native ? (input) => native.test(input) : (input) => re2.test(input) };
 }
 
 /** The reason `source` is refused, or undefined when it compiles. */

@@ -1,5 +1,6 @@
 // How a serial and a title become a live subject, and how a live subject gives its serial back.
 import { RE2JS } from "re2js";
+import { jsSource, literalAtoms, parseLinear, unambiguous } from "./native-regex.js";
 import { userRegex } from "./regex.js";
 
 const PLACEHOLDER = /\{serial\}|\{subject\}/g;
@@ -37,11 +38,45 @@ export function subjectParser(
       return part ? RE2JS.quote(part) : "";
     })
     .join("");
+  const native = nativeSubjectParser(format, serialPattern);
+  if (native)
+    return (subject: string) => {
+      const m = native.exec(subject.trim());
+      return m ? m[1] : undefined;
+    };
   const re = RE2JS.compile(`^${src}$`);
   return (subject: string) => {
     const m = re.matcher(subject.trim());
     return m.matches() ? (m.group("serial") ?? undefined) : undefined;
   };
+}
+
+/**
+ * The same parser as a JS RegExp, when it keeps RE2's answers and linear time: the format is
+ * [prefix]{serial}separator{subject}[suffix], the serial pattern is in native-regex.ts's subset (its
+ * anchors dropped), and the prefix, serial and separator are unambiguous together. The subject's
+ * "anything" then runs to the end and gives back at most the suffix's length.
+ */
+function nativeSubjectParser(format: string, serialPattern: string): RegExp | undefined {
+  const m = /^([^{}]*)\{serial\}([^{}]+)\{subject\}([^{}]*)$/su.exec(format);
+  // the anchors dropped exactly as for RE2 above: "(?i)^…" keeps its "^", and stays on RE2
+  const serial = parseLinear(serialPattern.replace(/^\^/, "").replace(/\$$/, ""));
+  if (!m || !serial || serial.start || serial.end) return undefined;
+  const [, prefix = "", separator = "", suffix = ""] = m;
+  // (?i) in the serial pattern is scoped to it in RE2: literal text with a case would be folded too
+  if (serial.caseless && /[^\x00-\x40\x5b-\x60\x7b-\x7f]/.test(prefix + separator + suffix)) return undefined;
+  const atoms = [
+    ...literalAtoms(prefix, false),
+    ...serial.atoms,
+    ...literalAtoms(separator, false),
+  ];
+  if (!unambiguous(atoms) || [...prefix, ...separator, ...suffix].some((c) => c.charCodeAt(0) < 32))
+    return undefined;
+  const text = (t: string) => jsSource(literalAtoms(t, false));
+  return new RegExp(
+    `^${text(prefix)}(${jsSource(serial.atoms)})${text(separator)}[^]*${text(suffix)}$`,
+    serial.caseless ? "iu" : "u",
+  );
 }
 
 export interface SubjectMatch {
