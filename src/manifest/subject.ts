@@ -65,11 +65,7 @@ function nativeSubjectParser(format: string, serialPattern: string): RegExp | un
   const [, prefix = "", separator = "", suffix = ""] = m;
   // (?i) in the serial pattern is scoped to it in RE2: literal text with a case would be folded too
   if (serial.caseless && /[^\x00-\x40\x5b-\x60\x7b-\x7f]/.test(prefix + separator + suffix)) return undefined;
-  const atoms = [
-    ...literalAtoms(prefix, false),
-    ...serial.atoms,
-    ...literalAtoms(separator, false),
-  ];
+  const atoms = [...literalAtoms(prefix, false), ...serial.atoms, ...literalAtoms(separator, false)];
   if (!unambiguous(atoms) || [...prefix, ...separator, ...suffix].some((c) => c.charCodeAt(0) < 32))
     return undefined;
   const text = (t: string) => jsSource(literalAtoms(t, false));
