@@ -19,7 +19,13 @@ type Node =
   | { kind: "alt"; options: Node[] }
   | { kind: "repeat"; node: Node; min: number; max: number };
 
-const ALL = 0x3ff;
+const ALL_DIGITS = 0x3ff;
+/** verdicts: every string matches, none does, some do */
+const ALL = 1;
+const NONE = 2;
+const MIXED = 3;
+/** the most digits left a verdict is kept for (a national number has at most 14) */
+const MAX_LEFT = 15;
 /** past this many DFA states a matcher starts its table again: memory stays bounded on any input */
 const MAX_STATES = 20_000;
 
@@ -35,6 +41,11 @@ export class DigitPattern {
   private index = new Map<string, number>();
   /** counts the times the table was started again */
   private generation = 0;
+  /** per state and digits left (16 each): whether every (ALL), no (NONE) or only some (MIXED)
+   * string of that many digits from the state matches; 0 not known yet */
+  private verdicts = new Uint8Array(0);
+  /** set when working a verdict out started the table again: the pattern is then only walked */
+  private walkOnly = false;
 
   /** Throws when `source` uses syntax outside numbering-plan patterns. */
   constructor(
@@ -51,11 +62,24 @@ export class DigitPattern {
     this.reset();
   }
 
-  /** true when digits[from..to) as a whole match */
+  /** true when digits[from..to) as a whole match; the walk stops as soon as every way the remaining
+   * digits could go ends the same (a US number is decided after its area code and one digit more) */
   full(digits: Uint8Array, from: number, to: number): boolean {
     let next = this.next;
     let s = 0;
+    const table = this.generation;
     for (let i = from; i < to; i++) {
+      if (!this.walkOnly && to - i <= MAX_LEFT) {
+        let v = this.verdicts[s * 16 + to - i]!;
+        if (v === 0) {
+          v = this.verdict(s, to - i);
+          // the table started again while it was worked out: `s` is gone, so walk from the start
+          if (table !== this.generation) return this.full(digits, from, to);
+          next = this.next;
+        }
+        if (v === ALL) return true;
+        if (v === NONE) return false;
+      }
       const d = digits[i]!;
       let t = next[s * 10 + d]!;
       if (t === -1) {
@@ -97,10 +121,31 @@ export class DigitPattern {
     return t;
   }
 
+  /** ALL, NONE or MIXED for the strings of `left` digits from state `s` (see verdicts) */
+  private verdict(s: number, left: number): number {
+    const known = this.verdicts[s * 16 + left]!;
+    if (known) return known;
+    let v = left === 0 ? (this.accepting[s] === 1 ? ALL : NONE) : 0;
+    const table = this.generation;
+    for (let d = 0; left > 0 && d < 10 && v !== MIXED; d++) {
+      let t = this.next[s * 10 + d]!;
+      if (t === -1) t = this.step(s, d);
+      const w = t < 0 || table !== this.generation ? NONE : this.verdict(t, left - 1);
+      if (table !== this.generation) {
+        this.walkOnly = true;
+        return MIXED;
+      }
+      v = v === 0 || v === w ? w : MIXED;
+    }
+    this.verdicts[s * 16 + left] = v;
+    return v;
+  }
+
   private reset(): void {
     this.generation++;
     this.next = new Int32Array(64 * 10).fill(-1);
     this.accepting = new Uint8Array(64);
+    this.verdicts = new Uint8Array(64 * 16);
     this.sets = [];
     this.index.clear();
     this.stateOf([0]);
@@ -134,6 +179,9 @@ export class DigitPattern {
       const accepting = new Uint8Array(this.accepting.length * 2);
       accepting.set(this.accepting);
       this.accepting = accepting;
+      const verdicts = new Uint8Array(this.verdicts.length * 2);
+      verdicts.set(this.verdicts);
+      this.verdicts = verdicts;
     }
     this.accepting[id] = seen.has(this.accept) ? 1 : 0;
     return id;
@@ -221,7 +269,7 @@ class Parser {
     }
     if (this.src.startsWith("\\d", this.at)) {
       this.at += 2;
-      return { kind: "set", mask: ALL };
+      return { kind: "set", mask: ALL_DIGITS };
     }
     if (c === "[") return this.digitClass();
     if (this.src.startsWith("(?:", this.at)) {
