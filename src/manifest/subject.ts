@@ -1,7 +1,6 @@
 // How a serial and a title become a live subject, and how a live subject gives its serial back.
-import { RE2JS } from "re2js";
 import { jsSource, literalAtoms, parseLinear, unambiguous } from "./native-regex.js";
-import { userRegex } from "./regex.js";
+import { re2js, userRegex } from "./regex.js";
 
 const PLACEHOLDER = /\{serial\}|\{subject\}/g;
 
@@ -30,21 +29,21 @@ export function subjectParser(
   serialPattern: string,
 ): (subject: string) => string | undefined {
   const serialSrc = userRegex(serialPattern).source.replace(/^\^/, "").replace(/\$$/, "");
-  const src = format
-    .split(/(\{serial\}|\{subject\})/)
-    .map((part) => {
-      if (part === "{serial}") return `(?P<serial>(?:${serialSrc}))`;
-      if (part === "{subject}") return "(?P<subject>(?s:.*))";
-      return part ? RE2JS.quote(part) : "";
-    })
-    .join("");
   const native = nativeSubjectParser(format, serialPattern);
   if (native)
     return (subject: string) => {
       const m = native.exec(subject.trim());
       return m ? m[1] : undefined;
     };
-  const re = RE2JS.compile(`^${src}$`);
+  const src = format
+    .split(/(\{serial\}|\{subject\})/)
+    .map((part) => {
+      if (part === "{serial}") return `(?P<serial>(?:${serialSrc}))`;
+      if (part === "{subject}") return "(?P<subject>(?s:.*))";
+      return part ? re2js().RE2JS.quote(part) : "";
+    })
+    .join("");
+  const re = re2js().RE2JS.compile(`^${src}$`);
   return (subject: string) => {
     const m = re.matcher(subject.trim());
     return m.matches() ? (m.group("serial") ?? undefined) : undefined;
