@@ -16,7 +16,7 @@ import { type CallOptions, readAnswer, WawpCaller } from "./call.js";
 import { apiError, asUnsupported, UNSUPPORTED_STATUSES, UnsupportedError } from "./errors.js";
 import { LidResolver } from "./lids.js";
 import { ListingError, listingPages } from "./listing.js";
-import { normalizeGroups, normalizeParticipants } from "./normalize.js";
+import { normalizeGroups, normalizeParticipants, tellSize } from "./normalize.js";
 import { describeShape as describe, idString, isObj, num, ShapeError } from "./read.js";
 import {
   normalizeCreated,
@@ -79,10 +79,15 @@ export class WawpClient extends WawpCaller implements Wawp {
    */
   async *listGroupPages(): AsyncGenerator<LiveGroup[]> {
     const operation = "list groups";
-    const count = await this.groupCount();
+    // asked for with the first page (listingPages awaits it once that page is on its way)
+    const count = this.groupCount();
+    count.catch(() => undefined);
     const pages = listingPages(
-      (offset, limit) =>
-        this.read(operation, "/groups", normalizeGroups, { limit, offset, sortBy: "id", sortOrder: "asc" }),
+      async (offset, limit, sized) => {
+        const body = await this.get(operation, "/groups", { limit, offset, sortBy: "id", sortOrder: "asc" });
+        await tellSize(body, sized);
+        return readAnswer(operation, normalizeGroups, body);
+      },
       { count, pageSize: this.pageSize, pageParticipants: this.pageParticipants },
     );
     try {

@@ -10,8 +10,9 @@ export interface ListingPage {
 }
 
 export interface ListingOptions {
-  /** the number of groups the server counts; undefined when it cannot say (one pass, unchecked) */
-  count: number | undefined;
+  /** the number of groups the server counts; undefined when it cannot say (one pass, unchecked). A
+   * promise is awaited once the first page is asked for, so the two requests go out together. */
+  count: number | undefined | Promise<number | undefined>;
   /** the most groups a page asks for */
   pageSize: number;
   /** about how many participants a page may hold (see pageSizer); unbounded when unset */
@@ -27,8 +28,22 @@ export class ListingError extends Error {
   override name = "ListingError";
 }
 
-/** Asks for the page at `offset`, at most `limit` groups. */
-type FetchPage = (offset: number, limit: number) => Promise<ListingPage>;
+/** Asks for the page at `offset`, at most `limit` groups; calls `sized` (when it can) with the page's
+ * items and participants as soon as its body is read, before it is normalized. */
+type FetchPage = (
+  offset: number,
+  limit: number,
+  sized?: (items: number, participants: number) => void,
+) => Promise<ListingPage>;
+
+/** A page asked for; `next` is the page after it, when it was asked for as soon as this one's size
+ * was known (the caller was waiting for this one, so the server makes the next meanwhile). */
+interface Asked {
+  offset: number;
+  page: Promise<ListingPage>;
+  sized: boolean;
+  next?: Asked;
+}
 
 export async function completeListing(fetchPage: FetchPage, opts: ListingOptions): Promise<LiveGroup[]> {
   const all: LiveGroup[] = [];
@@ -42,21 +57,41 @@ export async function completeListing(fetchPage: FetchPage, opts: ListingOptions
  * page, so a caller must not act on what it was given until the iteration ends without an error.
  */
 export async function* listingPages(fetchPage: FetchPage, opts: ListingOptions): AsyncGenerator<LiveGroup[]> {
-  const { count, pageSize } = opts;
+  const { pageSize } = opts;
   const size = pageSizer(pageSize, opts.pageParticipants ?? Number.POSITIVE_INFINITY);
+  let itemCap = Number.POSITIVE_INFINITY;
+  /** the page the caller waits for: only its size may ask for the next, so one page is ahead at most */
+  let awaiting: Asked | undefined;
+  const ask = (offset: number): Asked => {
+    const asked: Asked = { offset, sized: false, page: Promise.resolve({ groups: [], items: 0 }) };
+    asked.page = fetchPage(offset, size.next(), (items, participants) => {
+      asked.sized = true;
+      size.counted(items, participants);
+      if (awaiting === asked && items > 0 && offset + items <= itemCap) asked.next = ask(offset + items);
+    });
+    asked.page.catch(() => undefined); // awaited in turn; one the caller never reaches is dropped
+    return asked;
+  };
+  // the first page is asked for beside the count, not after it: one round trip less
+  let first: Asked | undefined = ask(0);
+  awaiting = first;
+  const count = await opts.count;
   const passes = count === undefined ? 1 : Math.max(1, opts.passes ?? 3);
   // twice the count plus slack allows for a shifting order; beyond that a server is looping
-  const itemCap = count === undefined ? (opts.maxItemsUncounted ?? 200_000) : 2 * count + 2 * pageSize;
+  itemCap = count === undefined ? (opts.maxItemsUncounted ?? 200_000) : 2 * count + 2 * pageSize;
   const seen = new Set<string>();
   for (let pass = 1; pass <= passes; pass++) {
     const thisPass = new Set<string>();
     let offset = 0;
     let pages = 0;
-    let next = fetchPage(offset, size.next());
+    let asked = first ?? ask(0);
+    first = undefined;
     for (;;) {
-      const page = await next;
+      awaiting = asked;
+      const page = await asked.page;
+      awaiting = undefined;
       pages++;
-      size.saw(page.groups);
+      if (!asked.sized) size.saw(page.groups);
       if (page.items === 0) break;
       let fresh = 0;
       const unseen: LiveGroup[] = [];
@@ -72,13 +107,15 @@ export async function* listingPages(fetchPage: FetchPage, opts: ListingOptions):
       const more = fresh > 0;
       if (more) offset += page.items;
       const endless = more && offset > itemCap;
-      // the next page is asked for before this one is handed over, so the server makes it while
-      // the caller plans this one: the same listing requests, each sent sooner
+      // the next page is asked for before this one is handed over (as soon as this one's size was
+      // known, where the fetcher tells it), so the server makes it while the caller plans this one
       if (more && !endless) {
-        next = fetchPage(offset, size.next());
-        next.catch(() => undefined); // awaited on the next turn; a caller that stops early drops it
-        // one turn of the event loop puts the request on the wire before the caller's work starts
-        await new Promise((r) => setImmediate(r));
+        if (asked.next?.offset === offset) asked = asked.next;
+        else {
+          asked = ask(offset);
+          // one turn of the event loop puts the request on the wire before the caller's work starts
+          await new Promise((r) => setImmediate(r));
+        }
       }
       if (unseen.length) yield unseen;
       if (!more) break;
@@ -110,6 +147,11 @@ export function pageSizer(most: number, participants: number) {
     saw(page: readonly { participants?: readonly unknown[] }[]): void {
       groups += page.length;
       for (const g of page) people += g.participants?.length ?? 0;
+    },
+    /** the same, from a page's raw counts */
+    counted(items: number, participants: number): void {
+      groups += items;
+      people += participants;
     },
   };
 }

@@ -19,6 +19,33 @@ export function groupItems(body: unknown): unknown[] {
   throw new ShapeError(`not a groups listing: ${describeShape(body)}`);
 }
 
+/** How many items a listing page holds and how many participants they list, read before the page is
+ * normalized (undefined for a body that is not a listing: normalizeGroups says why). */
+function listingSize(body: unknown): { items: number; participants: number } | undefined {
+  let items: unknown[];
+  if (Array.isArray(body)) items = body;
+  else if (isObj(body)) {
+    const list = ["groups", "data", "results"].map((k) => body[k]).find(Array.isArray);
+    items = list ?? Object.values(body);
+  } else return undefined;
+  let participants = 0;
+  for (const item of items)
+    if (isObj(item)) {
+      const p = item.participants ?? item.Participants;
+      if (Array.isArray(p)) participants += p.length;
+    }
+  return { items: items.length, participants };
+}
+
+/** Tell a listing page's size to `sized` before it is normalized (listing.ts asks for the next page
+ * then), and give that request a turn of the event loop to leave before the normalizing starts. */
+export async function tellSize(body: unknown, sized?: (items: number, participants: number) => void) {
+  const size = sized && listingSize(body);
+  if (!size) return;
+  sized(size.items, size.participants);
+  await new Promise((r) => setImmediate(r));
+}
+
 /** A listing page -> its groups, and how many items the page held (a server pages by items). */
 export function normalizeGroups(body: unknown): { groups: LiveGroup[]; items: number } {
   const items = groupItems(body);

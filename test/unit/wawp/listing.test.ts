@@ -101,6 +101,45 @@ describe("listingPages", () => {
     expect(s.calls()).toBe(4); // no request more than paging one at a time
   });
 
+  it("asks for the next page once this one's size is known, before it is normalized, and for the first beside the count; never more than one page ahead", async () => {
+    const log: string[] = [];
+    let release: () => void = () => {};
+    let countAnswered = false;
+    const count = new Promise<number>((resolve) => {
+      release = () => {
+        countAnswered = true;
+        resolve(7);
+      };
+    });
+    const fetch = async (offset: number, _limit: number, sized?: (items: number, people: number) => void) => {
+      log.push(`ask ${offset}${offset === 0 && !countAnswered ? " (count pending)" : ""}`);
+      await new Promise((r) => setImmediate(r));
+      const page = all(7).slice(offset, offset + 3);
+      sized?.(page.length, page.length * 10);
+      log.push(`normalize ${offset}`);
+      return { groups: page, items: page.length };
+    };
+    const pages = listingPages(fetch, { count, pageSize: 3 });
+    const firstPage = pages.next();
+    await new Promise((r) => setImmediate(r));
+    release();
+    expect((await firstPage).value).toHaveLength(3);
+    // the caller plans the first page slowly: the third page must not be asked for meanwhile
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual(["ask 0 (count pending)", "ask 3", "normalize 0", "normalize 3"]);
+    for await (const page of { [Symbol.asyncIterator]: () => pages }) expect(page.length).toBeGreaterThan(0);
+    expect(log).toEqual([
+      "ask 0 (count pending)",
+      "ask 3",
+      "normalize 0",
+      "normalize 3",
+      "ask 6",
+      "normalize 6",
+      "ask 7",
+      "normalize 7",
+    ]);
+  });
+
   it("a caller that stops early leaves no failing request behind", async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
