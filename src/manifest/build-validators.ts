@@ -9,13 +9,13 @@ import standalone from "ajv/dist/standalone/index.js";
 const standaloneCode = standalone.default;
 
 import { PHONE_PLANS_FILE, readNumberingPlans } from "./phone.js";
-import { AJV_OPTIONS, readSchema, SCHEMA_NAMES } from "./schema.js";
+import { AJV_OPTIONS, quickLengths, readSchema, SCHEMA_NAMES } from "./schema.js";
 
 const out = fileURLToPath(new URL("../validators/", import.meta.url));
 mkdirSync(out, { recursive: true });
 for (const name of SCHEMA_NAMES) {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
   const validate = ajv.compile(readSchema(name));
-  writeFileSync(`${out}${name}.cjs`, standaloneCode(ajv, validate));
+  writeFileSync(`${out}${name}.cjs`, quickLengths(standaloneCode(ajv, validate)));
 }
 writeFileSync(`${out}${PHONE_PLANS_FILE}`, JSON.stringify(readNumberingPlans()));

@@ -1,8 +1,20 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { readSchema, type SchemaName, validator } from "../../../src/manifest/schema.js";
+import {
+  AJV_OPTIONS,
+  quickLengths,
+  readSchema,
+  type SchemaName,
+  validator,
+} from "../../../src/manifest/schema.js";
+
+const standalone = standaloneModule.default;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -50,4 +62,38 @@ describe("schemas", () => {
       expect(missing).toEqual([]);
     },
   );
+});
+
+describe("quickLengths", () => {
+  // the standalone validator ajv generates, loaded as the build's .cjs files are
+  const load = (code: string) => {
+    const mod = { exports: {} as unknown };
+    new Function("module", "exports", "require", code)(mod, mod.exports, createRequire(import.meta.url));
+    return mod.exports as (v: unknown) => boolean;
+  };
+  const compile = (schema: object) => {
+    const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
+    return standalone(ajv, ajv.compile(schema));
+  };
+
+  it("decides minLength and maxLength exactly as ajv's code-point count does, astral characters too", () => {
+    for (const [min, max] of [
+      [1, 4],
+      [3, 5],
+      [0, 1],
+      [2, 2],
+    ] as const) {
+      const code = compile({ type: "string", minLength: min, maxLength: max });
+      const quick = quickLengths(code);
+      expect(quick).not.toBe(code);
+      const [plain, fast] = [load(code), load(quick)];
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom("a", "é", "😀", "𝄞", " "), { maxLength: 12 }), (chars) => {
+          const s = chars.join("");
+          expect(fast(s), `${min}..${max} on ${JSON.stringify(s)}`).toBe(plain(s));
+        }),
+        { numRuns: 2_000, seed: 3 },
+      );
+    }
+  });
 });
