@@ -54,7 +54,9 @@ export function parseYaml(file: string, source: string, limits: ParseLimits = {}
     return fail((err.mark?.line ?? 0) + 1, (err.mark?.column ?? 0) + 1, reason);
   }
   const max = limits.maxNodes ?? MAX_NODES;
-  if (countsMoreThan(value, max))
+  // without an alias ("*") each value takes at least one character of the text, so a text shorter
+  // than the budget cannot hold more values than it: most manifests need no count
+  if ((text.length >= max || text.includes("*")) && countsMoreThan(value, max))
     return fail(
       1,
       1,

@@ -3,8 +3,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { loadFleet } from "../../../src/manifest/load.js";
+import { parseYaml } from "../../../src/manifest/yaml.js";
 import { aliasBomb } from "../../campaign/inputs.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "wagroups-bounded-"));
@@ -76,5 +79,34 @@ describe("each hostile input ends in under a second with a located problem", () 
     expect(timedLoad({ "g.yaml": `${base}farewell: "${"z".repeat(1024 * 1024)}"\n` })).toEqual([
       "g.yaml:1:1 g.yaml is 1.0 MiB; at most 256 KiB is read",
     ]);
+  });
+});
+
+describe("the value budget's shortcut", () => {
+  /** values in a document without aliases, counted as parseYaml's budget counts them */
+  const values = (v: unknown): number =>
+    1 +
+    (v !== null && typeof v === "object" ? Object.values(v).reduce((n: number, x) => n + values(x), 0) : 0);
+
+  it("a text without aliases holds no more values than characters, so one shorter than the budget is not counted", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (doc, flow) => {
+        const text = flow ? JSON.stringify(doc) : stringify(doc);
+        if (text.includes("*")) return;
+        const parsed = parseYaml("g.yaml", text, { maxNodes: 1_000_000 });
+        if (parsed.problems.length) return;
+        expect(values(parsed.value)).toBeLessThanOrEqual(text.length);
+      }),
+      { numRuns: 3_000, seed: 8 },
+    );
+    // the tightest texts: one character a value
+    for (const text of ["[1,1,1,1]", "- \n- \n-\n", "{a, b, c}", "a:\nb:\n", "~"]) {
+      const parsed = parseYaml("g.yaml", text);
+      expect(values(parsed.value), text).toBeLessThanOrEqual(text.length);
+    }
+    // and a text at the budget is still counted
+    expect(parseYaml("g.yaml", `[${"1,".repeat(30)}1]`, { maxNodes: 20 }).problems[0]?.message).toMatch(
+      /more than 20 values/,
+    );
   });
 });
