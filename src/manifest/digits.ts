@@ -65,7 +65,6 @@ export class DigitPattern {
   /** true when digits[from..to) as a whole match; the walk stops as soon as every way the remaining
    * digits could go ends the same (a US number is decided after its area code and one digit more) */
   full(digits: Uint8Array, from: number, to: number): boolean {
-    let next = this.next;
     let s = 0;
     const table = this.generation;
     for (let i = from; i < to; i++) {
@@ -75,39 +74,31 @@ export class DigitPattern {
           v = this.verdict(s, to - i);
           // the table started again while it was worked out: `s` is gone, so walk from the start
           if (table !== this.generation) return this.full(digits, from, to);
-          next = this.next;
         }
         if (v === ALL) return true;
         if (v === NONE) return false;
       }
-      const d = digits[i]!;
-      let t = next[s * 10 + d]!;
-      if (t === -1) {
-        t = this.step(s, d);
-        next = this.next;
-      }
-      if (t < 0) return false;
-      s = t;
+      s = this.move(s, digits[i]!);
+      if (s < 0) return false;
     }
     return this.accepting[s] === 1;
   }
 
   /** true when some prefix of digits[from..to) (the empty one too) matches: RegExp#search(...) === 0 */
   prefix(digits: Uint8Array, from: number, to: number): boolean {
-    let next = this.next;
     let s = 0;
     for (let i = from; ; i++) {
       if (this.accepting[s] === 1) return true;
       if (i >= to) return false;
-      const d = digits[i]!;
-      let t = next[s * 10 + d]!;
-      if (t === -1) {
-        t = this.step(s, d);
-        next = this.next;
-      }
-      if (t < 0) return false;
-      s = t;
+      s = this.move(s, digits[i]!);
+      if (s < 0) return false;
     }
+  }
+
+  /** the DFA state after digit `d` from state `s`, or -2 when nothing can match any more */
+  private move(s: number, d: number): number {
+    const t = this.next[s * 10 + d]!;
+    return t === -1 ? this.step(s, d) : t;
   }
 
   /** the DFA state after digit `d` from state `s` (not made yet), or -2 when nothing can match any more */
@@ -128,8 +119,7 @@ export class DigitPattern {
     let v = left === 0 ? (this.accepting[s] === 1 ? ALL : NONE) : 0;
     const table = this.generation;
     for (let d = 0; left > 0 && d < 10 && v !== MIXED; d++) {
-      let t = this.next[s * 10 + d]!;
-      if (t === -1) t = this.step(s, d);
+      const t = this.move(s, d);
       const w = t < 0 || table !== this.generation ? NONE : this.verdict(t, left - 1);
       if (table !== this.generation) {
         this.walkOnly = true;
