@@ -16,6 +16,7 @@ import { type CallOptions, readAnswer, WawpCaller } from "./call.js";
 import { apiError, asUnsupported, UNSUPPORTED_STATUSES, UnsupportedError } from "./errors.js";
 import { LidResolver } from "./lids.js";
 import { ListingError, listingPages } from "./listing.js";
+import { pageMessages } from "./messages.js";
 import { normalizeGroups, normalizeParticipants, tellSize } from "./normalize.js";
 import { describeShape as describe, idString, isObj, num, ShapeError } from "./read.js";
 import {
@@ -26,7 +27,7 @@ import {
   normalizeOutcomes,
   normalizeSetting,
 } from "./replies.js";
-import type { Transport, WawpRequest } from "./transport.js";
+import type { Transport } from "./transport.js";
 
 export interface ClientOptions extends CallOptions {
   /** page size asked of Get Groups: the most groups one page may hold */
@@ -200,43 +201,11 @@ export class WawpClient extends WawpCaller implements Wawp {
     return code.replace(/^https:\/\/chat\.whatsapp\.com\//, "");
   }
 
-  /**
-   * A chat's messages, newest first. With `sinceUnix`, pages on until the window is covered,
-   * filtering here too, since not every engine applies `filter.*`; a window that cannot be covered
-   * within the page budget is an error, not a partial answer (it decides whether to invite again).
-   */
+  /** A chat's messages, newest first, back to `sinceUnix` when given (messages.ts). */
   async recentMessages(chatId: string, query: number | MessageQuery): Promise<ChatMessage[]> {
-    const q: MessageQuery = typeof query === "number" ? { limit: query } : query;
     const operation = "read recent messages";
-    const out: ChatMessage[] = [];
-    const seen = new Set<string>();
-    let offset = 0;
-    for (let page = 0; page < MAX_MESSAGE_PAGES; page++) {
-      const params: NonNullable<WawpRequest["query"]> = { limit: q.limit, offset, downloadMedia: false };
-      if (q.sinceUnix !== undefined) params["filter.timestamp.gte"] = q.sinceUnix;
-      if (q.fromMe !== undefined) params["filter.fromMe"] = q.fromMe;
-      const msgs = await this.read(operation, `/chats/${enc(chatId)}/messages`, normalizeMessages, params);
-      let fresh = 0;
-      for (const m of msgs) {
-        const key = m.id || `${m.timestamp}:${m.fromMe}:${m.body}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        fresh++;
-        if (q.sinceUnix !== undefined && m.timestamp < q.sinceUnix) continue;
-        if (q.fromMe !== undefined && m.fromMe !== q.fromMe) continue;
-        out.push(m);
-      }
-      if (q.sinceUnix === undefined) return out;
-      const oldest = Math.min(...msgs.map((m) => m.timestamp));
-      // the end of the chat, a server that ignores offset, or a page reaching past the window
-      if (msgs.length < q.limit || fresh === 0 || oldest < q.sinceUnix) return out;
-      offset += msgs.length;
-    }
-    throw new ApiError(
-      operation,
-      200,
-      undefined,
-      `${operation}: more than ${MAX_MESSAGE_PAGES * q.limit} messages since ${new Date((q.sinceUnix ?? 0) * 1000).toISOString()}; the window was not covered`,
+    return pageMessages(operation, query, (params) =>
+      this.read(operation, `/chats/${enc(chatId)}/messages`, normalizeMessages, params),
     );
   }
 
@@ -373,8 +342,6 @@ export class WawpClient extends WawpCaller implements Wawp {
     }
   }
 }
-
-const MAX_MESSAGE_PAGES = 20;
 
 /** WEBJS answers 200 with `false` when the instance may not make the change: a refusal, like a 403. */
 function refused(operation: string, body: unknown): void {
