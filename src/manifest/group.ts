@@ -25,7 +25,21 @@ export interface GroupContext {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const list = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
-const chars = (s: string) => [...s].length;
+/** Code points in `s`, as `[...s].length` counts them (a lone surrogate is one), without the array. */
+export function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 
 /**
  * The group a parsed manifest declares, or undefined when it has a problem (each pushed to
@@ -56,12 +70,12 @@ export function buildGroup(
     serial !== undefined && title !== undefined
       ? renderSubject(config.subjectFormat, serial, title)
       : undefined;
-  if (subject !== undefined && chars(subject) > MAX_SUBJECT)
+  if (subject !== undefined && codePoints(subject) > MAX_SUBJECT)
     found.push(
       locate(
         p,
         ["subject"],
-        `rendered subject is ${chars(subject)} characters; WhatsApp allows ${MAX_SUBJECT}`,
+        `rendered subject is ${codePoints(subject)} characters; WhatsApp allows ${MAX_SUBJECT}`,
       ),
     );
   else if (subject !== undefined && serialFits && ctx.parseSubject && ctx.parseSubject(subject) !== serial)
@@ -74,13 +88,13 @@ export function buildGroup(
         `rendered subject "${subject}" does not read back as serial "${serial}" under subjectFormat "${config.subjectFormat}"; change the subject or the format`,
       ),
     );
-  const descriptionFits = description === undefined || chars(description) <= MAX_DESCRIPTION;
+  const descriptionFits = description === undefined || codePoints(description) <= MAX_DESCRIPTION;
   if (!descriptionFits)
     found.push(
       locate(
         p,
         ["description"],
-        `description is ${chars(description!)} characters; WhatsApp allows ${MAX_DESCRIPTION}`,
+        `description is ${codePoints(description!)} characters; WhatsApp allows ${MAX_DESCRIPTION}`,
       ),
     );
   if (ctx.policyRe && !retired && raw.description === undefined)

@@ -2,7 +2,9 @@
 // unchanged, a jid is only read as a person when it is one, and a group's lists are Float64Arrays.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codePoints } from "../../../src/manifest/group.js";
 import { loadFleet } from "../../../src/manifest/load.js";
 import { resolvePerson } from "../../../src/manifest/people.js";
 import { countDistinct, jidOf, jidsOf, PersonSet, personOf } from "../../../src/manifest/persons.js";
@@ -163,5 +165,20 @@ describe("a loaded group's people", () => {
       `4: "14155550101" is listed in both admins (line 3) and members`,
       `4: "+1 415 555 0100" is the instance itself (self); it is always an admin, do not list it`,
     ]);
+  });
+});
+
+describe("codePoints", () => {
+  it("counts as [...s].length does, pairs and lone surrogates alike, without making the array", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "é", "😀", "\ud83d", "\ude00", "𝄞", "\u2028"), { maxLength: 20 }),
+        (parts) => {
+          const s = parts.join("");
+          expect(codePoints(s), JSON.stringify(s)).toBe([...s].length);
+        },
+      ),
+      { numRuns: 3_000, seed: 4 },
+    );
   });
 });
