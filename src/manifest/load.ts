@@ -257,7 +257,7 @@ export type YamlReader = (file: string, maxBytes: number, maxNodes?: number, rea
 
 /** Reads a YAML file of the fleet, parsed; a refused read comes back as its one problem. */
 export function yamlReader(root: string, cwd: string): YamlReader {
-  const rel = (f: string) => path.relative(cwd, f) || f;
+  const rel = relativeTo(cwd);
   return (file, maxBytes, maxNodes = MAX_NODES, real) => {
     const r = readTextInside(root, file, maxBytes, path.basename(file), real);
     if (!r.ok)
@@ -271,6 +271,16 @@ export function yamlReader(root: string, cwd: string): YamlReader {
       };
     return parseYaml(rel(file), r.text, { maxNodes });
   };
+}
+
+/** `f` as messages name it, relative to `cwd`: a listed file (a normalized path below it) is cut
+ * from it, which path.relative's normalizing of both paths made a tenth of reading a small file. */
+function relativeTo(cwd: string): (f: string) => string {
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  return (f) =>
+    f.startsWith(prefix) && !f.includes(`${path.sep}.`) && !f.includes(path.sep + path.sep)
+      ? f.slice(prefix.length)
+      : path.relative(cwd, f) || f;
 }
 
 /** The context a manifest's rules need, rebuilt the same way from plain data in every thread. */

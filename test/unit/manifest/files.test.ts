@@ -203,3 +203,20 @@ describe("no process-wide cache", () => {
     expect(second.sha256).not.toBe(first.sha256);
   });
 });
+
+describe("file names in messages", () => {
+  it("are relative to the working directory, as path.relative makes them, for files below it and elsewhere", () => {
+    mkdirSync(path.join(repo, "groups", "sub"));
+    writeFileSync(path.join(repo, "groups", "sub", "g.yaml"), "serial: [\n");
+    writeFileSync(path.join(outside, "o.yaml"), "serial: [\n");
+    symlinkSync(path.join(outside, "o.yaml"), path.join(repo, "groups", "o.yaml"));
+    for (const cwd of [repo, path.join(repo, "groups"), path.join(repo, "groups", "sub"), outside, "/"]) {
+      const r = loadFleet(path.join(repo, "groups"), { cwd, env: {} });
+      const files = r.problems.map((p) => p.file).sort();
+      const want = [path.join(repo, "groups", "o.yaml"), path.join(repo, "groups", "sub", "g.yaml")]
+        .map((f) => path.relative(cwd, f) || f)
+        .sort();
+      expect(files, cwd).toEqual(want);
+    }
+  });
+});
