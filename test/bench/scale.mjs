@@ -28,7 +28,7 @@ const FULL = [
   ["plan", 10000, 100, 3],
   ["plan", 1000, 1024, 3],
   ["plan", 10000, 1024, 1],
-  ["validate", 10000, 100, 3],
+  ["validate", 10000, 100, 5],
 ];
 
 const args = process.argv.slice(2);
