@@ -1,7 +1,8 @@
 // Build step: compile schemas/*.schema.json into standalone validators in dist/validators/, so the
 // CLI validates without loading and compiling ajv at every start; store the phone numbering plans
-// beside them, so it checks numbers without loading libphonenumber-js's modules.
-import { mkdirSync, writeFileSync } from "node:fs";
+// beside them, so it checks numbers without loading libphonenumber-js's modules; and make the bin
+// executable.
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
@@ -19,3 +20,8 @@ for (const name of SCHEMA_NAMES) {
   writeFileSync(`${out}${name}.cjs`, quickLengths(standaloneCode(ajv, validate)));
 }
 writeFileSync(`${out}${PHONE_PLANS_FILE}`, JSON.stringify(readNumberingPlans()));
+
+// The bin is executable whatever npm did: npm marks a bin executable when it links it, but `npx
+// wagroups` in a clone reuses the link an earlier clone at the same path left in its cache, and tsc
+// writes a fresh dist/cli/main.js without the mode ("sh: wagroups: Permission denied").
+chmodSync(fileURLToPath(new URL("../cli/main.js", import.meta.url)), 0o755);

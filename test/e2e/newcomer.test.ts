@@ -1,5 +1,7 @@
 // Errors a newcomer understands (issue 13, item 7): each case was found by trying it as a new user would,
 // and each runs the built CLI the way that user did.
+import { spawnSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,6 +47,16 @@ describe("the backend's address", { timeout: 60_000 }, () => {
 });
 
 describe("the command line", { timeout: 60_000 }, () => {
+  it("the built bin runs as a file, as npx runs it (executable, with its shebang)", async () => {
+    const bin = path.join(ROOT, "dist/cli/main.js");
+    expect(statSync(bin).mode & 0o111).toBe(0o111);
+    const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
+    expect([r.status, r.stdout.trim()]).toEqual([
+      0,
+      JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version,
+    ]);
+  });
+
   it("an unknown --group serial is an error with a did-you-mean, on plan and apply", async () => {
     const plan = await run(["plan", "--dir", GROUPS, "--group", "VIP-78"], { cwd: tempDir() });
     expect(plan.code).toBe(1);
