@@ -8,26 +8,28 @@ import { bool, describeShape, idString, isObj, num, type Obj, ShapeError, str, u
 
 /** Every Get Groups shape -> its raw group items; anything else (HTML, `{"error": …}`) is an error. */
 export function groupItems(body: unknown): unknown[] {
-  if (Array.isArray(body)) return body;
-  if (isObj(body)) {
-    for (const k of ["groups", "data", "results"]) if (Array.isArray(body[k])) return body[k] as unknown[];
-    // NOWEB: an object keyed by group ID ({} when there is none)
-    const entries = Object.entries(body);
-    if (entries.every(([k]) => k.endsWith("@g.us")))
-      return entries.map(([k, v]) => (isObj(v) ? { id: k, ...v } : v));
-  }
-  throw new ShapeError(`not a groups listing: ${describeShape(body)}`);
+  const listed = listedItems(body);
+  if (!listed) throw new ShapeError(`not a groups listing: ${describeShape(body)}`);
+  const { items, ids } = listed;
+  return ids ? items.map((v, i) => (isObj(v) ? { id: ids[i], ...v } : v)) : items;
+}
+
+/** The items a listing body holds as the engine sent them: an array (bare, or under groups, data or
+ * results), or NOWEB's object keyed by group ID ({} when there is none: then `ids` are its keys). */
+function listedItems(body: unknown): { items: unknown[]; ids?: string[] } | undefined {
+  if (Array.isArray(body)) return { items: body };
+  if (!isObj(body)) return undefined;
+  for (const k of ["groups", "data", "results"])
+    if (Array.isArray(body[k])) return { items: body[k] as unknown[] };
+  const ids = Object.keys(body);
+  return ids.every((k) => k.endsWith("@g.us")) ? { items: Object.values(body), ids } : undefined;
 }
 
 /** How many items a listing page holds and how many participants they list, read before the page is
  * normalized (undefined for a body that is not a listing: normalizeGroups says why). */
 function listingSize(body: unknown): { items: number; participants: number } | undefined {
-  let items: unknown[];
-  if (Array.isArray(body)) items = body;
-  else if (isObj(body)) {
-    const list = ["groups", "data", "results"].map((k) => body[k]).find(Array.isArray);
-    items = list ?? Object.values(body);
-  } else return undefined;
+  const items = listedItems(body)?.items;
+  if (!items) return undefined;
   let participants = 0;
   for (const item of items)
     if (isObj(item)) {
