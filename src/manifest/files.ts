@@ -58,10 +58,13 @@ export function readInside(
   /** the real path, when the caller reached `file` through real directories (listManifests' `real`) */
   known?: string,
 ): ReadResult {
-  const r = readChecked(root, file, maxBytes, what, known, false);
+  // a file that fit the scratch buffer comes as a view of it: copied, since the buffer is reused
+  const r = readChecked(root, file, maxBytes, what, known, (data, fresh) =>
+    fresh ? data : Buffer.from(data),
+  );
   return typeof r === "string"
     ? { ok: false, reason: r }
-    : { ok: true, bytes: r.bytes, realPath: r.realPath };
+    : { ok: true, bytes: r.value, realPath: r.realPath };
 }
 
 /** The same, giving the file's text (UTF-8): a manifest, decoded from one reused buffer. */
@@ -72,19 +75,20 @@ export function readTextInside(
   what: string,
   known?: string,
 ): TextResult {
-  const r = readChecked(root, file, maxBytes, what, known, true);
-  return typeof r === "string" ? { ok: false, reason: r } : { ok: true, text: r.text };
+  const r = readChecked(root, file, maxBytes, what, known, (data) => data.toString("utf8"));
+  return typeof r === "string" ? { ok: false, reason: r } : { ok: true, text: r.value };
 }
 
-/** the read itself: its bytes (fresh) or its text (decoded from the scratch buffer), or why not */
-function readChecked(
+/** The read itself: the file's bytes handed to `take` (a view of the scratch buffer, valid only
+ * during the call, or a `fresh` buffer of its own), or why it was refused. */
+function readChecked<T>(
   root: string,
   file: string,
   maxBytes: number,
   what: string,
   known: string | undefined,
-  text: boolean,
-): { bytes: Buffer; text: string; realPath: string } | string {
+  take: (data: Buffer, fresh: boolean) => T,
+): { value: T; realPath: string } | string {
   let realPath: string;
   try {
     // the native call is one realpath(3), not an lstat per path component
@@ -114,22 +118,18 @@ function readChecked(
       const n = readSync(fd, scratch, 0, Math.min(want, maxBytes + 1 - total), null);
       if (n === 0) break;
       if (total === 0 && n === st.size && n < want)
-        return text
-          ? { bytes: EMPTY, text: scratch.toString("utf8", 0, n), realPath }
-          : { bytes: Buffer.from(scratch.subarray(0, n)), text: "", realPath };
+        return { value: take(scratch.subarray(0, n), false), realPath };
       chunks.push(Buffer.from(scratch.subarray(0, n)));
       total += n;
       if (total > maxBytes) return `${what} is larger than ${sizeOf(maxBytes)}`;
       want = SCRATCH_BYTES;
     }
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-    return { bytes, text: text ? bytes.toString("utf8") : "", realPath };
+    return { value: take(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), true), realPath };
   } finally {
     closeSync(fd);
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 const SCRATCH_BYTES = 64 * 1024;
 const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
