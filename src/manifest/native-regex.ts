@@ -82,7 +82,11 @@ export function parseLinear(source: string): LinearPattern | undefined {
 /** The pattern as a JS RegExp with RE2's meaning, or undefined when it is outside the subset. */
 export function nativeRegex(source: string): RegExp | undefined {
   const p = parseLinear(source);
-  if (!p) return undefined;
+  return p && linearRegExp(p);
+}
+
+/** A pattern parseLinear took, as the JS RegExp that answers as RE2 does. */
+export function linearRegExp(p: LinearPattern): RegExp {
   return new RegExp(`${p.start ? "^" : ""}${jsSource(p.atoms)}${p.end ? "$" : ""}`, p.caseless ? "iu" : "u");
 }
 

@@ -5,7 +5,7 @@
 // not even loaded.
 import { createRequire } from "node:module";
 import type { RE2JS } from "re2js";
-import { type LinearPattern, nativeRegex, parseLinear } from "./native-regex.js";
+import { type LinearPattern, linearRegExp, parseLinear } from "./native-regex.js";
 
 const require = createRequire(import.meta.url);
 /** re2js, loaded on first use */
@@ -28,7 +28,7 @@ export function userRegex(source: string): UserRegex {
   // in the subset and small: RE2 would accept it, and V8 gives the same answers (native-regex.ts)
   const linear = parseLinear(source);
   if (linear && small(linear)) {
-    const native = nativeRegex(source)!;
+    const native = linearRegExp(linear);
     return { source, test: (input) => native.test(input) };
   }
   let re2: RE2JS;
@@ -43,7 +43,7 @@ export function userRegex(source: string): UserRegex {
   if (re2.programSize() > MAX_PROGRAM)
     throw new Error(`pattern is too large (${re2.programSize()} RE2 instructions; at most ${MAX_PROGRAM})`);
   // a large pattern in the subset still runs on V8's RegExp once RE2 has taken its size
-  const native = linear && nativeRegex(source);
+  const native = linear && linearRegExp(linear);
   return { source, test: native ? (input) => native.test(input) : (input) => re2.test(input) };
 }
 
